@@ -1,0 +1,105 @@
+"""Weight-only checkpoints with a card.
+
+A checkpoint is two files side by side: ``NAME.pt`` holds only the ``state_dict`` (loaded with
+``weights_only=True``, so opening one never runs code), and ``NAME.json`` is its card: the task, the model
+and training configs, the seed, steps, wall time, device, library versions and the accuracy measured
+right after training. Loading checks the card's model config against the model you built, so a
+checkpoint of another shape is refused with a message that says what differs.
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+from dataclasses import asdict, is_dataclass
+from pathlib import Path
+
+import torch
+from torch import nn
+
+__all__ = ["save_checkpoint", "load_checkpoint", "read_card", "data_dir", "checkpoint_path"]
+
+
+def data_dir() -> Path:
+    """The repository's ``data/`` folder (checkpoints, test sets, measured results)."""
+    import os
+
+    override = os.environ.get("NEE_LITE_DATA")
+    return Path(override) if override else Path(__file__).resolve().parent.parent / "data"
+
+
+def checkpoint_path(name: str) -> Path:
+    """Where the shipped checkpoint called ``name`` lives (without suffix)."""
+    return data_dir() / "checkpoints" / name
+
+
+def model_config_dict(model: nn.Module) -> dict:
+    """The model's config as a plain dict (every model in nee_lite keeps a dataclass in ``.config``)."""
+    config = getattr(model, "config", None)
+    if not is_dataclass(config):
+        raise ValueError(f"{type(model).__name__} has no dataclass `config`, so it cannot be checkpointed")
+    return asdict(config)
+
+
+def save_checkpoint(model: nn.Module, path, card: dict) -> Path:
+    """Write ``path.pt`` (weights only) and ``path.json`` (the card); return the ``.pt`` path."""
+    path = Path(path).with_suffix("")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    state = {key: value.detach().cpu().contiguous() for key, value in model.state_dict().items()}
+    torch.save(state, path.with_suffix(".pt"))
+    full_card = {
+        "model_class": type(model).__name__,
+        "model": model_config_dict(model),
+        "parameters": sum(p.numel() for p in model.parameters()),
+        **card,
+        "versions": {"torch": torch.__version__, "python": platform.python_version()},
+    }
+    path.with_suffix(".json").write_text(json.dumps(full_card, indent=2, sort_keys=False) + "\n")
+    return path.with_suffix(".pt")
+
+
+def read_card(path) -> dict:
+    """Read a checkpoint's card, or raise ``ValueError`` if it is missing or not valid JSON."""
+    card_path = Path(path).with_suffix(".json")
+    if not card_path.is_file():
+        raise ValueError(f"no checkpoint card at {card_path}; train one with `nee-lite train`")
+    try:
+        card = json.loads(card_path.read_text())
+    except json.JSONDecodeError as error:
+        raise ValueError(f"checkpoint card {card_path} is not valid JSON: {error}") from None
+    if not isinstance(card, dict) or "model" not in card:
+        raise ValueError(f"checkpoint card {card_path} has no `model` section")
+    return card
+
+
+def load_checkpoint(model: nn.Module, path) -> dict:
+    """Load the weights at ``path`` into ``model`` after checking its card; return the card."""
+    path = Path(path).with_suffix("")
+    card = read_card(path)
+    _check_same_config(card["model"], model_config_dict(model), path)
+    weights = path.with_suffix(".pt")
+    if not weights.is_file():
+        raise ValueError(f"no checkpoint weights at {weights}")
+    try:
+        state = torch.load(weights, map_location="cpu", weights_only=True)
+    except Exception as error:  # torch raises several types for a damaged file
+        raise ValueError(f"{weights} is not a readable weight-only checkpoint: {error}") from None
+    if not isinstance(state, dict):
+        raise ValueError(f"{weights} does not hold a state_dict")
+    try:
+        model.load_state_dict(state)
+    except RuntimeError as error:
+        first = str(error).strip().splitlines()
+        raise ValueError(f"{weights} does not fit {type(model).__name__}: {' '.join(first[:2])}") from None
+    model.eval()
+    return card
+
+
+def _check_same_config(saved: dict, wanted: dict, path: Path) -> None:
+    differences = [
+        f"{key}={saved.get(key)!r} (model has {wanted.get(key)!r})"
+        for key in sorted(set(saved) | set(wanted))
+        if saved.get(key) != wanted.get(key)
+    ]
+    if differences:
+        raise ValueError(f"checkpoint {path.name} was trained with a different model: {', '.join(differences)}")

@@ -1,0 +1,133 @@
+"""The ``nee-lite`` command: train, evaluate and run the book's models from a shell.
+
+Every failure the user can cause (a bad file, a number out of range, a missing checkpoint) prints one
+line starting with ``nee-lite: error:`` and exits with code 2. A traceback means a bug in nee_lite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from . import __version__
+from .checkpoints import data_dir
+from .tasks import TASKS, default_checkpoint, get_task
+
+EXIT_USAGE = 2
+
+
+class UsageError(Exception):
+    """A mistake in how the command was called or in its input."""
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """argparse, but errors are one line and exit code 2, like every other error here."""
+
+    def error(self, message: str):  # noqa: D102 - argparse hook
+        raise UsageError(message)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    task_list = "\n".join(f"  {name:<14} {task.summary}" for name, task in TASKS.items())
+    parser = OneLineParser(
+        prog="nee-lite",
+        description="Neural Execution Engines small enough to train on a laptop.",
+        epilog=f"tasks:\n{task_list}",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"nee-lite {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=OneLineParser)
+
+    train = commands.add_parser("train", help="train a task's model from scratch and save checkpoint + card")
+    train.add_argument("task", choices=list(TASKS), metavar="TASK")
+    train.add_argument("--seed", type=int, default=0, help="random seed (default 0, the shipped checkpoint)")
+    train.add_argument("--steps", type=int, default=None, help="training steps (default: the task's budget)")
+    train.add_argument("--out", type=Path, default=None,
+                       help="folder for the checkpoint (default: data/checkpoints)")
+
+    evaluate = commands.add_parser("evaluate", help="print a trained model's accuracy table")
+    evaluate.add_argument("task", choices=list(TASKS), metavar="TASK")
+    evaluate.add_argument("--checkpoint", type=Path, default=None, help="checkpoint path without suffix")
+
+    run = commands.add_parser("run", help="run a trained model on your own input (JSON)")
+    run.add_argument("task", choices=list(TASKS), metavar="TASK")
+    run.add_argument("--input", required=True, help="JSON file, or - for standard input")
+    run.add_argument("--checkpoint", type=Path, default=None, help="checkpoint path without suffix")
+    return parser
+
+
+def read_json_input(source: str):
+    """Parse the JSON at ``source`` (a path, or ``-`` for standard input); errors are one line."""
+    try:
+        text = sys.stdin.read() if source == "-" else Path(source).read_text()
+    except OSError as error:
+        raise UsageError(f"cannot read input {source}: {error.strerror}") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"input {source} is not UTF-8 text") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise UsageError(f"input is not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})") from None
+
+
+def command_train(args) -> None:
+    task = get_task(args.task)
+    out = args.out or data_dir() / "checkpoints"
+    if args.steps is not None and args.steps < 1:
+        raise UsageError("--steps must be at least 1")
+    card = task.train(out=Path(out), seed=args.seed, steps=args.steps, progress=True)
+    print(json.dumps({"checkpoint": str(Path(out) / args.task), "wall_time_s": card["wall_time_s"],
+                      "accuracy": card["accuracy"]}, indent=2))
+
+
+def command_evaluate(args) -> None:
+    rows = get_task(args.task).evaluate(args.checkpoint or default_checkpoint(args.task))
+    print(format_table(rows))
+
+
+def command_run(args) -> None:
+    task = get_task(args.task)
+    data = read_json_input(args.input)
+    try:
+        outputs = task.run(args.checkpoint or default_checkpoint(args.task), data)
+    except ValueError as error:
+        raise UsageError(f"{error} (expected {task.input_help})") from None
+    print(json.dumps(outputs))
+
+
+def format_table(rows: list[dict]) -> str:
+    """A plain-text table of dict rows, columns in first-row order."""
+    if not rows:
+        return "(no rows)"
+    columns = list(rows[0])
+    cells = [[str(row.get(column, "")) for column in columns] for row in rows]
+    widths = [max(len(column), *(len(row[i]) for row in cells)) for i, column in enumerate(columns)]
+    lines = ["  ".join(column.ljust(width) for column, width in zip(columns, widths))]
+    lines += ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)) for row in cells]
+    return "\n".join(lines)
+
+
+COMMANDS = {"train": command_train, "evaluate": command_evaluate, "run": command_run}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        if args.command is None:
+            parser.print_help()
+            return EXIT_USAGE
+        COMMANDS[args.command](args)
+    except (UsageError, ValueError) as error:
+        print(f"nee-lite: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("nee-lite: interrupted", file=sys.stderr)
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,65 @@
+"""Where to run and how to make runs repeatable.
+
+Every chapter starts with :func:`pick_device`, which says what it found, and :func:`seed_everything`, so
+that a chapter executed twice on the CPU prints the same numbers twice.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+
+import numpy as np
+import torch
+
+__all__ = ["pick_device", "seed_everything", "in_colab", "quick_mode"]
+
+
+def in_colab() -> bool:
+    """True inside Google Colab."""
+    import sys
+
+    return "google.colab" in sys.modules
+
+
+def quick_mode() -> bool:
+    """True when the environment asks for the small, fast configuration (CI sets ``CI=true``)."""
+    return os.environ.get("CI", "").lower() in {"1", "true", "yes"} or os.environ.get("NEE_QUICK") == "1"
+
+
+def pick_device(preferred: str | None = None, verbose: bool = True) -> torch.device:
+    """Return the best available device (CUDA, then Apple's MPS, then the CPU) and say which.
+
+    ``preferred`` ("cpu", "cuda", "mps") forces a choice; asking for one that is not there is an error
+    rather than a silent fall-back, so a benchmark never reports CPU numbers as GPU numbers.
+    """
+    available = {"cuda": torch.cuda.is_available(), "mps": torch.backends.mps.is_available(), "cpu": True}
+    if preferred is not None:
+        if preferred not in available:
+            raise ValueError(f"unknown device {preferred!r}: choose cpu, cuda or mps")
+        if not available[preferred]:
+            raise ValueError(f"device {preferred!r} was asked for but is not available here")
+        device = torch.device(preferred)
+    else:
+        device = torch.device(next(name for name in ("cuda", "mps", "cpu") if available[name]))
+    if verbose:
+        print(describe_device(device))
+    return device
+
+
+def describe_device(device: torch.device) -> str:
+    """One line naming the device, with a hint when a GPU could be had."""
+    if device.type == "cuda":
+        return f"Using GPU: {torch.cuda.get_device_name(device)}"
+    if device.type == "mps":
+        return "Using Apple GPU (MPS)"
+    hint = " In Colab: Runtime > Change runtime type > GPU." if in_colab() else ""
+    return f"Using CPU ({torch.get_num_threads()} threads); no CUDA or MPS device found.{hint}"
+
+
+def seed_everything(seed: int) -> torch.Generator:
+    """Seed Python, NumPy and PyTorch, and return a CPU generator for data sampling."""
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+    return torch.Generator().manual_seed(seed)

@@ -1,0 +1,95 @@
+"""The shared training loop learns and is repeatable; checkpoints round-trip and refuse what does not fit."""
+
+import json
+
+import pytest
+import torch
+
+from nee_lite import NumberCodec, TrainConfig, load_checkpoint, save_checkpoint, train
+from nee_lite.device import pick_device, seed_everything
+from nee_lite.representations import MinOfTwo, MinOfTwoConfig, PairSampler, split_numbers
+
+
+def tiny_run(seed=0, steps=60):
+    seen, _ = split_numbers(NumberCodec(4), 0.25, seed=0)
+    torch.manual_seed(seed)
+    model = MinOfTwo(MinOfTwoConfig(encoding="binary", bits=4, d_embed=4, hidden=16))
+    config = TrainConfig(steps=steps, batch_size=32, lr=1e-2, warmup_steps=5, seed=seed, log_every=10)
+    result = train(model, PairSampler(seen, 32), lambda m, batch: m.loss(*batch), config, progress=False)
+    return model, result
+
+
+def test_loss_goes_down_and_history_is_logged():
+    _, result = tiny_run(steps=300)
+    assert [row["step"] for row in result.history][:3] == [10, 20, 30]
+    assert result.history[-1]["loss"] < 0.7 * result.history[0]["loss"]
+    assert result.wall_time_s > 0 and result.steps == 300
+
+
+def test_same_seed_same_weights_other_seed_other_weights():
+    first, _ = tiny_run(seed=3)
+    again, _ = tiny_run(seed=3)
+    other, _ = tiny_run(seed=4)
+    same = [torch.equal(a, b) for a, b in zip(first.state_dict().values(), again.state_dict().values())]
+    differ = [torch.equal(a, b) for a, b in zip(first.state_dict().values(), other.state_dict().values())]
+    assert all(same) and not all(differ)
+
+
+def test_checkpoint_round_trip_with_card(tmp_path):
+    model, result = tiny_run()
+    path = save_checkpoint(model, tmp_path / "tiny", {"seed": 0, "wall_time_s": result.wall_time_s})
+    assert path.suffix == ".pt" and (tmp_path / "tiny.json").is_file()
+    card = json.loads((tmp_path / "tiny.json").read_text())
+    assert card["model"]["bits"] == 4 and card["parameters"] == sum(p.numel() for p in model.parameters())
+    fresh = MinOfTwo(model.config)
+    assert load_checkpoint(fresh, tmp_path / "tiny")["seed"] == 0
+    for a, b in zip(model.state_dict().values(), fresh.state_dict().values()):
+        assert torch.equal(a, b)
+
+
+def test_mismatched_model_is_refused_with_the_difference(tmp_path):
+    model, _ = tiny_run()
+    save_checkpoint(model, tmp_path / "tiny", {})
+    other = MinOfTwo(MinOfTwoConfig(encoding="binary", bits=4, d_embed=4, hidden=32))
+    with pytest.raises(ValueError, match=r"hidden=16 \(model has 32\)"):
+        load_checkpoint(other, tmp_path / "tiny")
+
+
+def test_weights_that_do_not_fit_the_card_are_refused(tmp_path):
+    model, _ = tiny_run()
+    save_checkpoint(model, tmp_path / "tiny", {})
+    torch.save({"something": torch.zeros(2)}, tmp_path / "tiny.pt")
+    with pytest.raises(ValueError, match="does not fit MinOfTwo"):
+        load_checkpoint(MinOfTwo(model.config), tmp_path / "tiny")
+
+
+@pytest.mark.parametrize("damage", ["garbage weights", "garbage card", "no card", "no weights", "card without model"])
+def test_damaged_or_missing_files_are_clear_errors(tmp_path, damage):
+    model, _ = tiny_run()
+    save_checkpoint(model, tmp_path / "tiny", {})
+    if damage == "garbage weights":
+        (tmp_path / "tiny.pt").write_bytes(b"not a checkpoint")
+    elif damage == "garbage card":
+        (tmp_path / "tiny.json").write_text("{oops")
+    elif damage == "no card":
+        (tmp_path / "tiny.json").unlink()
+    elif damage == "no weights":
+        (tmp_path / "tiny.pt").unlink()
+    else:
+        (tmp_path / "tiny.json").write_text("[1, 2]")
+    with pytest.raises(ValueError):
+        load_checkpoint(MinOfTwo(model.config), tmp_path / "tiny")
+
+
+def test_device_helper_says_what_it_picked(capsys):
+    device = pick_device()
+    assert device.type in {"cpu", "cuda", "mps"}
+    assert "Using" in capsys.readouterr().out
+    assert pick_device("cpu", verbose=False).type == "cpu"
+    with pytest.raises(ValueError, match="unknown device"):
+        pick_device("tpu")
+
+
+def test_seed_everything_returns_a_seeded_generator():
+    first = torch.rand(3, generator=seed_everything(5))
+    assert torch.equal(first, torch.rand(3, generator=seed_everything(5)))
