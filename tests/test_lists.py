@@ -1,0 +1,46 @@
+"""Test lists follow the paper's recipe and the sorting score is strict."""
+
+import torch
+
+from nee_lite.lists import duplicate_lists, extreme_lists, paper_test_lists, score_sorted
+
+
+def is_progression(values, step):
+    values = sorted(values)
+    return all(b - a == step for a, b in zip(values, values[1:]))
+
+
+def test_paper_mix_is_60_random_then_40_small_difference_lists():
+    lists = paper_test_lists(25, count=100, seed=0)
+    assert lists.shape == (100, 25) and lists.min() >= 0 and lists.max() <= 255
+    for index, step in ((60, 1), (70, 2), (80, 3), (99, 4)):
+        assert is_progression(lists[index].tolist(), step)
+    assert not any(is_progression(row.tolist(), 1) for row in lists[:60])
+
+
+def test_long_lists_hold_a_60_number_progression_and_random_padding():
+    lists = paper_test_lists(100, seed=0)
+    assert lists.shape == (100, 100)
+    for index, step in ((60, 1), (99, 4)):
+        present = set(lists[index].tolist())
+        assert any(all(start + step * k in present for k in range(60)) for start in range(256))
+
+
+def test_fixed_seed_fixed_lists():
+    assert torch.equal(paper_test_lists(50, seed=3), paper_test_lists(50, seed=3))
+    assert not torch.equal(paper_test_lists(50, seed=3), paper_test_lists(50, seed=4))
+
+
+def test_duplicates_and_extremes():
+    dup = duplicate_lists(30, count=20, distinct=4)
+    assert all(len(set(row.tolist())) <= 4 for row in dup)
+    ext = extreme_lists(30, count=20)
+    assert all(0 in row.tolist() and 255 in row.tolist() for row in ext)
+
+
+def test_score_is_strict_about_whole_lists():
+    inputs = [[3, 1, 2], [5, 5, 4]]
+    assert score_sorted([[1, 2, 3], [4, 5, 5]], inputs) == {"per_element": 1.0, "exact_match": 1.0, "lists": 2}
+    partial = score_sorted([[1, 2, 4], [4, 5]], inputs)
+    assert partial["exact_match"] == 0.0 and partial["per_element"] == 4 / 6
+    assert score_sorted([[1, 2, 3, 9]], [[3, 1, 2]])["exact_match"] == 0.0  # an extra number is wrong
