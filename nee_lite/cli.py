@@ -30,7 +30,8 @@ class OneLineParser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    task_list = "\n".join(f"  {name:<14} {task.summary}" for name, task in TASKS.items())
+    task_list = "\n".join(f"  {name:<14} {task.summary}\n  {'':<14} input: {task.input_help}"
+                          for name, task in TASKS.items())
     parser = OneLineParser(
         prog="nee-lite",
         description="Neural Execution Engines small enough to train on a laptop.",
@@ -53,7 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = commands.add_parser("run", help="run a trained model on your own input (JSON)")
     run.add_argument("task", choices=list(TASKS), metavar="TASK")
-    run.add_argument("--input", required=True, help="JSON file, or - for standard input")
+    run.add_argument("--input", required=True, help="JSON file, or - for standard input (see the task list)")
     run.add_argument("--checkpoint", type=Path, default=None, help="checkpoint path without suffix")
     return parser
 
@@ -90,11 +91,7 @@ def command_evaluate(args) -> None:
 def command_run(args) -> None:
     task = get_task(args.task)
     data = read_json_input(args.input)
-    try:
-        outputs = task.run(args.checkpoint or default_checkpoint(args.task), data)
-    except ValueError as error:
-        raise UsageError(f"{error} (expected {task.input_help})") from None
-    print(json.dumps(outputs))
+    print(json.dumps(task.run(args.checkpoint or default_checkpoint(args.task), data)))
 
 
 def format_table(rows: list[dict]) -> str:
