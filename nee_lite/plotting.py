@@ -11,7 +11,10 @@ import matplotlib.pyplot as plt
 import numpy as np
 import torch
 
-__all__ = ["COLORS", "use_book_style", "plot_history", "pca", "plot_embedding_pca", "grouped_bars"]
+__all__ = [
+    "COLORS", "use_book_style", "plot_history", "pca", "plot_embedding_pca", "grouped_bars",
+    "attention_entropy", "plot_attention", "plot_accuracy_vs_length",
+]
 
 COLORS = {
     "binary": "#1f77b4",
@@ -95,4 +98,48 @@ def grouped_bars(ax, groups, series: dict, colors: dict | None = None, width: fl
         bars = ax.bar(x + offset, values, step, label=name, color=(colors or COLORS).get(name))
         ax.bar_label(bars, labels=[f"{v:.0%}" for v in values], fontsize=8, padding=2)
     ax.set_xticks(x, [str(g) for g in groups])
+    return ax
+
+
+def attention_entropy(weights: torch.Tensor) -> torch.Tensor:
+    """Entropy (in nats) of attention distributions along the last axis; 0 means attention on one position.
+
+    A uniform distribution over ``n`` positions has entropy ``log n``: the "fuzzy" attention of a model that
+    no longer knows where to look.
+    """
+    weights = torch.as_tensor(weights, dtype=torch.float64)
+    return -(weights * torch.log(weights.clamp_min(1e-30))).sum(-1)
+
+
+def plot_attention(weights, ax=None, title: str | None = None, inputs=None, colorbar: bool = True):
+    """A decoder's attention over the input, one row per output step (the paper's Figure 4)."""
+    ax = ax or plt.subplots(figsize=(5, 4.5))[1]
+    image = ax.imshow(np.asarray(weights, dtype=float), aspect="auto", cmap="magma", vmin=0.0, vmax=1.0,
+                      interpolation="nearest")
+    ax.set_xlabel("input position" if inputs is None else "input number")
+    ax.set_ylabel("output step")
+    if inputs is not None and len(inputs) <= 24:
+        ax.set_xticks(range(len(inputs)), [str(x) for x in inputs], rotation=90, fontsize=7)
+    ax.grid(False)
+    if title:
+        ax.set_title(title)
+    if colorbar:
+        plt.colorbar(image, ax=ax, label="attention weight")
+    return ax
+
+
+def plot_accuracy_vs_length(tables: dict, ax=None, metric: str = "exact_match", train_length: int | None = 8):
+    """Accuracy against list length, one line per model (``tables``: name -> rows with ``length``)."""
+    ax = ax or plt.subplots()[1]
+    for name, rows in tables.items():
+        lengths = [row["length"] for row in rows]
+        ax.plot(lengths, [row[metric] for row in rows], "o-", label=name,
+                color=COLORS.get(name.split()[0].lower()))
+    if train_length:
+        ax.axvline(train_length, color="grey", linestyle=":", label=f"longest training list ({train_length})")
+    ax.set_xlabel("list length")
+    ax.set_ylabel({"exact_match": "whole lists exactly right", "per_element": "numbers in the right place"}
+                  .get(metric, metric))
+    ax.set_ylim(-0.03, 1.05)
+    ax.legend()
     return ax

@@ -116,6 +116,35 @@ def run_min_of_two_task(path: Path, data) -> list:
     return [to_json_number(value, codec) for value in minima.tolist()]
 
 
+def parse_number_lists(data, codec: NumberCodec, max_length: int = 10_000) -> list[list[int]]:
+    """Check a JSON array of non-empty integer lists (each number in the codec's range, no end token).
+
+    Every list is checked before anything runs, so one bad list stops the whole file with an error that names
+    it, rather than being dropped silently.
+    """
+    if not isinstance(data, list) or not data:
+        raise ValueError("input must be a non-empty JSON array of lists of integers")
+    lists = []
+    for index, item in enumerate(data):
+        if not isinstance(item, list):
+            raise ValueError(f"item {index}: expected a list of integers, got {item!r:.60}")
+        if not item:
+            raise ValueError(f"item {index}: the list is empty; lists need at least one number")
+        if len(item) > max_length:
+            raise ValueError(f"item {index}: {len(item)} numbers is more than the limit of {max_length}")
+        numbers = []
+        for position, value in enumerate(item):
+            if value == "inf":
+                raise ValueError(f"item {index}, position {position}: \"inf\" cannot be sorted; "
+                                 f"use integers from 0 to {codec.max_value}")
+            try:
+                numbers.append(from_json_number(value, codec))
+            except ValueError as error:
+                raise ValueError(f"item {index}, position {position}: {error}") from None
+        lists.append(numbers)
+    return lists
+
+
 TASKS = {
     "min-of-two": Task(
         name="min-of-two",
