@@ -23,7 +23,7 @@ from urllib.parse import urljoin, urlparse
 import pytest
 import yaml
 
-from nee_lite.project import BRANCH, REPOSITORY_URL
+from nee_lite.project import REPOSITORY_URL
 
 ROOT = Path(__file__).resolve().parent.parent
 HTML = ROOT / "_build" / "html"
@@ -163,10 +163,13 @@ def screenshot(tab, page: str) -> None:
     tab.screenshot(path=SCREENSHOTS / page.replace("/", "__").replace(".html", ".png"), full_page=True)
 
 
-def toc_files() -> list[str]:
-    """The files _toc.yml lists, the root first."""
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    return [toc["root"]] + [c["file"] for part in toc.get("parts", []) for c in part.get("chapters", [])]
+def toc_files(entry: dict | None = None) -> list[str]:
+    """The files _toc.yml lists (at any depth), the root first."""
+    entry = entry or yaml.safe_load((ROOT / "_toc.yml").read_text())
+    files = [entry[key] for key in ("root", "file") if key in entry]
+    for key in ("parts", "chapters", "sections"):
+        files += [f for child in entry.get(key, []) for f in toc_files(child)]
+    return files
 
 
 def test_every_toc_entry_was_built():
@@ -204,7 +207,8 @@ def test_page_renders_offline(page, site, browser):
 
 @pytest.mark.parametrize("page", PAGES or ["(book not built)"])
 def test_launch_and_download_buttons(page, site, browser):
-    """Notebook pages open in Colab at their real path on branch main, and offer their .ipynb for download."""
+    """Every page links the repository; notebook pages open in Colab at their path in the repository on branch
+    main, and offer their .ipynb for download."""
     tab, _ = open_page(browser, urljoin(site, page))
     colab = links(tab, "a[href^='https://colab.research.google.com']")
     repository = links(tab, f"a[href='{REPOSITORY_URL}']")
@@ -216,7 +220,7 @@ def test_launch_and_download_buttons(page, site, browser):
         assert colab == [] and downloads == [], "launch or .ipynb download buttons on a page that is no notebook"
         return
     org_repo = urlparse(REPOSITORY_URL).path.strip("/")
-    assert colab == [f"https://colab.research.google.com/github/{org_repo}/blob/{BRANCH}/{notebook.as_posix()}"]
+    assert colab == [f"https://colab.research.google.com/github/{org_repo}/blob/main/{notebook.as_posix()}"]
     assert downloads == [urljoin(site, f"_sources/{notebook.as_posix()}")]
     response = browser.request.get(downloads[0])
     assert response.ok and "cells" in json.loads(response.body()), "the downloaded .ipynb is no notebook"
