@@ -79,3 +79,15 @@ def test_bibliography_has_the_seed_papers():
     bib = (ROOT / "references.bib").read_text()
     for key in ("yan2020nee", "zaremba2014learning", "reed2016npi", "velickovic2022clrs", "cormen2009clrs"):
         assert f"{{{key}," in bib
+
+
+def test_pages_load_their_scripts_from_the_book_not_a_cdn():
+    """Widgets and math need require.js, the widget manager and MathJax; the book serves them itself.
+
+    scripts/install_static_assets.sh puts them in _vendor/ (see tests/test_browser.py for the pages in a browser).
+    """
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())["sphinx"]["config"]
+    scripts = [*config["nb_ipywidgets_js"], config["mathjax_path"]]
+    assert not [s for s in scripts if "://" in s or s.startswith("//")], "a script would come from the web"
+    assert "_vendor" in config["html_static_path"]
+    assert not (ROOT / "_static").exists(), "Jupyter Book would load every .js under _vendor/ on every page"
