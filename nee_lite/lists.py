@@ -18,6 +18,7 @@ __all__ = [
     "paper_test_lists",
     "duplicate_lists",
     "extreme_lists",
+    "training_lists",
     "score_sorted",
 ]
 
@@ -34,7 +35,8 @@ def small_difference_lists(count: int, length: int, generator: torch.Generator, 
     """Shuffled arithmetic progressions (step 1 to 4, cycling), random-padded past :data:`PROGRESSION_CAP`."""
     rows = []
     for index in range(count):
-        step = PROGRESSION_STEPS[index * len(PROGRESSION_STEPS) // max(count, 1)]
+        step = (PROGRESSION_STEPS[index * len(PROGRESSION_STEPS) // count] if count > 1
+                else PROGRESSION_STEPS[torch.randint(len(PROGRESSION_STEPS), (1,), generator=generator).item()])
         run = min(length, PROGRESSION_CAP)
         start = torch.randint(high - step * (run - 1), (1,), generator=generator).item()
         row = torch.cat([start + step * torch.arange(run), torch.randint(high, (length - run,), generator=generator)])
@@ -52,11 +54,48 @@ def paper_test_lists(length: int, count: int = 100, seed: int = 0, high: int = 2
     ])
 
 
-def duplicate_lists(length: int, count: int = 100, distinct: int = 4, seed: int = 0, high: int = 256) -> torch.Tensor:
-    """Lists built from only ``distinct`` different values, so almost every number is repeated."""
+def duplicate_lists(length: int, count: int = 100, seed: int = 0, high: int = 256) -> torch.Tensor:
+    """Lists full of repeats, the hardest case for soft attention.
+
+    Even rows draw every number from a pool of 1 to 3 values that lie within 8 of each other; odd rows hold
+    one copy of a number ``a`` and fill the rest with ``a + 1`` and ``a + 2``, so the minimum is a single
+    element among near-identical copies.
+    """
     generator = torch.Generator().manual_seed(seed * 100003 + length + 7)
-    pools = torch.stack([torch.randperm(high, generator=generator)[:distinct] for _ in range(count)])
-    return torch.gather(pools, 1, torch.randint(distinct, (count, length), generator=generator))
+    rows = []
+    for index in range(count):
+        if index % 2 == 0:
+            pool = torch.randint(high - 8, (1,), generator=generator) + torch.randperm(8, generator=generator)[
+                : torch.randint(1, 4, (1,), generator=generator).item()]
+            rows.append(pool[torch.randint(len(pool), (length,), generator=generator)])
+        else:
+            low = torch.randint(high - 3, (1,), generator=generator).item()
+            row = low + 1 + torch.randint(2, (length,), generator=generator)
+            row[torch.randint(length, (1,), generator=generator)] = low
+            rows.append(row)
+    return torch.stack(rows)
+
+
+def training_lists(count: int, max_length: int, generator: torch.Generator, min_length: int = 1,
+                   mix=(0.5, 0.25, 0.25), high: int = 256) -> list[torch.Tensor]:
+    """Training lists of random lengths: random, small-difference and duplicate-heavy, in the ``mix`` shares.
+
+    Training on the hard kinds of list too (not only uniform random numbers) gives the engines the near-ties
+    that long test lists are full of.
+    """
+    lists = []
+    for _ in range(count):
+        length = torch.randint(min_length, max_length + 1, (1,), generator=generator).item()
+        kind = torch.rand(1, generator=generator).item()
+        if kind < mix[0]:
+            lists.append(torch.randint(high, (length,), generator=generator))
+        elif kind < mix[0] + mix[1]:
+            lists.append(small_difference_lists(1, length, generator, high)[0])
+        else:
+            pool = torch.randint(high - 8, (1,), generator=generator) + torch.randperm(8, generator=generator)[
+                : torch.randint(1, 4, (1,), generator=generator).item()]
+            lists.append(pool[torch.randint(len(pool), (length,), generator=generator)])
+    return lists
 
 
 def extreme_lists(length: int, count: int = 100, seed: int = 0, high: int = 256) -> torch.Tensor:

@@ -145,6 +145,133 @@ def parse_number_lists(data, codec: NumberCodec, max_length: int = 10_000) -> li
     return lists
 
 
+# --------------------------------------------------------------------------------------- selection sort
+SORT_LENGTHS = (8, 25, 50, 75, 100, 200)
+
+
+def selection_sort_table(model, lengths=SORT_LENGTHS, seed: int = 0) -> list[dict]:
+    """Closed-loop accuracy of a selection-sort NEE on the paper's test lists and the harder sets."""
+    from .lists import duplicate_lists, extreme_lists, paper_test_lists, score_sorted
+
+    sets = [("paper", n, paper_test_lists(n, seed=seed)) for n in lengths]
+    sets += [(name, n, make(n, seed=seed)) for name, make in (("duplicates", duplicate_lists),
+                                                              ("with 0 and 255", extreme_lists)) for n in (8, 100)]
+    rows = []
+    for name, length, lists in sets:
+        score = score_sorted(model.execute(lists).outputs, lists.tolist())
+        rows.append({"test": name, "length": length, "lists": score["lists"],
+                     "per_element": round(score["per_element"], 6), "exact_match": round(score["exact_match"], 6)})
+    return rows
+
+
+def train_selection_sort_task(out: Path, seed: int = 0, steps: int | None = None, progress: bool = True) -> dict:
+    """Train the selection-sort NEE of chapter "Conditional masking" from scratch, with its mask network."""
+    from .device import tune_cpu
+    from .nee import NEEConfig, train_selection_sort_nee
+
+    tune_cpu(threads=1)
+    train_config = TrainConfig(steps=steps or 2000, batch_size=64, lr=1e-2, warmup_steps=100, min_lr_ratio=0.0,
+                               grad_clip=None, seed=seed)
+    model, engine_result, mask_result = train_selection_sort_nee(NEEConfig(), train_config, progress=progress)
+    card = {
+        "task": "selection-sort",
+        "train": train_config.to_dict(),
+        "data": {"list_lengths": "1 to 8", "mix": "50% random, 25% small-difference, 25% duplicates"},
+        "seed": seed,
+        "steps": engine_result.steps,
+        "mask_network_steps": mask_result.steps,
+        "wall_time_s": round(engine_result.wall_time_s + mask_result.wall_time_s, 1),
+        "device": engine_result.device,
+        "threads": torch.get_num_threads(),
+        "accuracy": selection_sort_table(model),
+        "command": f"nee-lite train selection-sort --seed {seed}" + (f" --steps {steps}" if steps else ""),
+    }
+    save_checkpoint(model, out / "selection-sort", card)
+    return card
+
+
+def load_selection_sort(path: Path):
+    """The selection-sort NEE stored at ``path`` (checked against its card)."""
+    from .device import tune_cpu
+    from .nee import NEEConfig, SelectionSortNEE
+
+    tune_cpu(threads=None)
+    model = SelectionSortNEE(NEEConfig(**read_card(path)["model"]))
+    load_checkpoint(model, path)
+    return model
+
+
+def evaluate_selection_sort_task(path: Path) -> list[dict]:
+    return selection_sort_table(load_selection_sort(path))
+
+
+def run_selection_sort_task(path: Path, data) -> list:
+    """``data``: a JSON array of integer lists in [0, 255]; returns the lists sorted by the network alone."""
+    model = load_selection_sort(path)
+    return model.sort(parse_number_lists(data, model.codec))
+
+
+# ------------------------------------------------------------------------------- the collapsing baseline
+BASELINE_LENGTHS = (8, 16, 25, 50, 75, 100)
+
+
+def baseline_table(model, lengths=BASELINE_LENGTHS, seed: int = 0) -> list[dict]:
+    """Greedy-decoding accuracy and mean attention entropy of the seq2seq sorter per list length."""
+    from .lists import paper_test_lists, score_sorted
+    from .plotting import attention_entropy
+    from .seq2seq import greedy_sort
+
+    rows = []
+    for length in lengths:
+        lists = paper_test_lists(length, seed=seed)
+        outputs, attention = greedy_sort(model, lists)
+        score = score_sorted(outputs.tolist(), lists.tolist())
+        rows.append({"length": length, "lists": score["lists"], "per_element": round(score["per_element"], 6),
+                     "exact_match": round(score["exact_match"], 6),
+                     "attention_entropy": round(attention_entropy(attention).mean().item(), 4)})
+    return rows
+
+
+def train_baseline_task(out: Path, seed: int = 0, steps: int | None = None, progress: bool = True) -> dict:
+    """Train the plain seq2seq sorter of chapter "Attention collapse" (lists of 4 to 8 numbers)."""
+    from .device import tune_cpu
+    from .seq2seq import Seq2SeqConfig, train_seq2seq_sorter
+
+    tune_cpu(threads=1)
+    train_config = TrainConfig(steps=steps or 4000, batch_size=64, lr=3e-3, warmup_steps=100, min_lr_ratio=0.0,
+                               grad_clip=None, seed=seed)
+    model, result = train_seq2seq_sorter(Seq2SeqConfig(), train_config, progress=progress)
+    card = {
+        "task": "sort-baseline",
+        "train": train_config.to_dict(),
+        "data": {"list_lengths": "4 to 8", "mix": "50% random, 25% small-difference, 25% duplicates"},
+        "seed": seed, "steps": result.steps, "wall_time_s": round(result.wall_time_s, 1),
+        "device": result.device, "threads": torch.get_num_threads(),
+        "accuracy": baseline_table(model),
+        "command": f"nee-lite train sort-baseline --seed {seed}" + (f" --steps {steps}" if steps else ""),
+    }
+    save_checkpoint(model, out / "sort-baseline", card)
+    return card
+
+
+def load_baseline(path: Path):
+    """The seq2seq sorter stored at ``path`` (checked against its card)."""
+    from .seq2seq import Seq2SeqConfig, Seq2SeqSorter
+
+    model = Seq2SeqSorter(Seq2SeqConfig(**read_card(path)["model"]))
+    load_checkpoint(model, path)
+    return model
+
+
+def run_baseline_task(path: Path, data) -> list:
+    """Greedy sorting by the baseline (expect errors on lists longer than 8: that is the point)."""
+    from .seq2seq import greedy_sort
+
+    model = load_baseline(path)
+    lists = parse_number_lists(data, model.codec, max_length=1000)
+    return [greedy_sort(model, torch.tensor([numbers]))[0][0].tolist() for numbers in lists]
+
+
 TASKS = {
     "min-of-two": Task(
         name="min-of-two",
@@ -153,6 +280,22 @@ TASKS = {
         train=train_min_of_two_task,
         evaluate=evaluate_min_of_two_task,
         run=run_min_of_two_task,
+    ),
+    "selection-sort": Task(
+        name="selection-sort",
+        summary="selection sort by a Neural Execution Engine, trained on lists of at most 8 numbers",
+        input_help="a JSON array of non-empty lists of integers in [0, 255], any length",
+        train=train_selection_sort_task,
+        evaluate=evaluate_selection_sort_task,
+        run=run_selection_sort_task,
+    ),
+    "sort-baseline": Task(
+        name="sort-baseline",
+        summary="a plain seq2seq transformer sorting by selection; exact on 8 numbers, collapses on longer lists",
+        input_help="a JSON array of non-empty lists of integers in [0, 255] (at most 1000 numbers each)",
+        train=train_baseline_task,
+        evaluate=lambda path: baseline_table(load_baseline(path)),
+        run=run_baseline_task,
     ),
 }
 

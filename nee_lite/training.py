@@ -36,7 +36,7 @@ class TrainConfig:
     warmup_steps: int = 100
     min_lr_ratio: float = 0.05  # the cosine decay ends at lr * min_lr_ratio
     weight_decay: float = 0.0
-    grad_clip: float = 1.0
+    grad_clip: float | None = 1.0  # None: no clipping
     seed: int = 0
     log_every: int = 50
 
@@ -96,7 +96,8 @@ def train(
         loss, metrics = loss_fn(model, make_batch(generator, device))
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
-        nn.utils.clip_grad_norm_(model.parameters(), config.grad_clip)
+        if config.grad_clip is not None:
+            nn.utils.clip_grad_norm_(model.parameters(), config.grad_clip)
         optimizer.step()
         scheduler.step()
         for key, value in {"loss": loss.item(), **metrics}.items():

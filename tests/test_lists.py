@@ -32,8 +32,9 @@ def test_fixed_seed_fixed_lists():
 
 
 def test_duplicates_and_extremes():
-    dup = duplicate_lists(30, count=20, distinct=4)
-    assert all(len(set(row.tolist())) <= 4 for row in dup)
+    dup = duplicate_lists(30, count=20)
+    assert all(len(set(row.tolist())) <= 3 for row in dup)
+    assert all(sorted(row.tolist()).count(min(row.tolist())) == 1 for row in dup[1::2])
     ext = extreme_lists(30, count=20)
     assert all(0 in row.tolist() and 255 in row.tolist() for row in ext)
 
