@@ -19,6 +19,8 @@ __all__ = [
     "duplicate_lists",
     "extreme_lists",
     "training_lists",
+    "sorting_test_sets",
+    "write_sorting_test_sets",
     "score_sorted",
 ]
 
@@ -105,6 +107,34 @@ def extreme_lists(length: int, count: int = 100, seed: int = 0, high: int = 256)
     lists[:, 0], lists[:, -1] = 0, high - 1
     order = torch.argsort(torch.rand(count, length, generator=generator), dim=1)
     return torch.gather(lists, 1, order)
+
+
+TEST_SET_LENGTHS = (8, 25, 50, 75, 100, 200)
+HARD_SET_LENGTHS = (8, 100)
+
+
+def sorting_test_sets(seed: int = 0) -> list[tuple[str, int, torch.Tensor]]:
+    """The book's fixed sorting test sets: the paper's mix per length, then duplicates and 0-and-255 lists.
+
+    ``data/test_sets/sorting.json`` stores exactly these lists (``nee-lite`` and the chapters regenerate them
+    from the seed; a test checks that the generator still reproduces the stored file).
+    """
+    sets = [("paper", n, paper_test_lists(n, seed=seed)) for n in TEST_SET_LENGTHS]
+    sets += [(name, n, make(n, seed=seed)) for name, make in (("duplicates", duplicate_lists),
+                                                              ("with 0 and 255", extreme_lists))
+             for n in HARD_SET_LENGTHS]
+    return sets
+
+
+def write_sorting_test_sets(path, seed: int = 0) -> None:
+    """Write :func:`sorting_test_sets` as JSON: ``[{"test", "length", "lists"}, ...]``."""
+    import json
+    from pathlib import Path
+
+    rows = [{"test": name, "length": n, "seed": seed, "lists": lists.tolist()} for name, n, lists in
+            sorting_test_sets(seed)]
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    Path(path).write_text(json.dumps(rows, separators=(",", ":")) + "\n")
 
 
 def score_sorted(predicted: list[list[int]], inputs) -> dict:

@@ -151,11 +151,10 @@ SORT_LENGTHS = (8, 25, 50, 75, 100, 200)
 
 def selection_sort_table(model, lengths=SORT_LENGTHS, seed: int = 0) -> list[dict]:
     """Closed-loop accuracy of a selection-sort NEE on the paper's test lists and the harder sets."""
-    from .lists import duplicate_lists, extreme_lists, paper_test_lists, score_sorted
+    from .lists import paper_test_lists, score_sorted, sorting_test_sets
 
     sets = [("paper", n, paper_test_lists(n, seed=seed)) for n in lengths]
-    sets += [(name, n, make(n, seed=seed)) for name, make in (("duplicates", duplicate_lists),
-                                                              ("with 0 and 255", extreme_lists)) for n in (8, 100)]
+    sets += [(name, n, lists) for name, n, lists in sorting_test_sets(seed) if name != "paper"]
     rows = []
     for name, length, lists in sets:
         score = score_sorted(model.execute(lists).outputs, lists.tolist())

@@ -45,3 +45,15 @@ def test_score_is_strict_about_whole_lists():
     partial = score_sorted([[1, 2, 4], [4, 5]], inputs)
     assert partial["exact_match"] == 0.0 and partial["per_element"] == 4 / 6
     assert score_sorted([[1, 2, 3, 9]], [[3, 1, 2]])["exact_match"] == 0.0  # an extra number is wrong
+
+
+def test_stored_test_sets_are_what_the_generator_makes():
+    import json
+
+    from nee_lite.checkpoints import data_dir
+    from nee_lite.lists import sorting_test_sets
+
+    stored = json.loads((data_dir() / "test_sets" / "sorting.json").read_text())
+    generated = sorting_test_sets(seed=0)
+    assert [(row["test"], row["length"]) for row in stored] == [(name, n) for name, n, _ in generated]
+    assert all(row["lists"] == lists.tolist() for row, (_, _, lists) in zip(stored, generated))
