@@ -91,3 +91,12 @@ def test_pages_load_their_scripts_from_the_book_not_a_cdn():
     assert not [s for s in scripts if "://" in s or s.startswith("//")], "a script would come from the web"
     assert "_vendor" in config["html_static_path"]
     assert not (ROOT / "_static").exists(), "Jupyter Book would load every .js under _vendor/ on every page"
+
+
+def test_every_chapter_has_objectives_time_summary_and_exercises_with_solutions():
+    for path in NOTEBOOKS:
+        text = "\n".join("".join(c["source"]) for c in json.loads(path.read_text())["cells"]
+                         if c["cell_type"] == "markdown")
+        for needle in ("In this chapter", "**Prerequisites:**", "**Time:**", "## Summary", "## Exercises",
+                       ":class: dropdown", "{cite}`"):
+            assert needle in text, f"{path.name} lacks {needle!r}"
