@@ -150,7 +150,10 @@ SORT_LENGTHS = (8, 25, 50, 75, 100, 200)
 
 
 def selection_sort_table(model, lengths=SORT_LENGTHS, seed: int = 0) -> list[dict]:
-    """Closed-loop accuracy of a selection-sort NEE on the paper's test lists and the harder sets."""
+    """Closed-loop accuracy of a sorting NEE on the paper's test lists and the harder sets.
+
+    Any sorter with ``execute(lists).outputs`` fits: the selection-sort NEE and the merge-sort NEE.
+    """
     from .lists import paper_test_lists, score_sorted, sorting_test_sets
 
     sets = [("paper", n, paper_test_lists(n, seed=seed)) for n in lengths]
@@ -207,6 +210,53 @@ def evaluate_selection_sort_task(path: Path) -> list[dict]:
 def run_selection_sort_task(path: Path, data) -> list:
     """``data``: a JSON array of integer lists in [0, 255]; returns the lists sorted by the network alone."""
     model = load_selection_sort(path)
+    return model.sort(parse_number_lists(data, model.codec))
+
+
+# ------------------------------------------------------------------------------------------ merge sort
+def train_merge_sort_task(out: Path, seed: int = 0, steps: int | None = None, progress: bool = True) -> dict:
+    """Train the merge NEE of chapter "Merge sort" from scratch (merges of sequences of at most 8 numbers)."""
+    from .device import tune_cpu
+    from .merge import MergeData, train_merge_nee
+    from .nee import NEEConfig
+
+    tune_cpu(threads=1)
+    train_config = TrainConfig(steps=steps or 1500, batch_size=64, lr=1e-2, warmup_steps=100, min_lr_ratio=0.0,
+                               grad_clip=None, seed=seed)
+    model, engine_result, mask_result = train_merge_nee(NEEConfig(), train_config, MergeData(), progress=progress)
+    card = {
+        "task": "merge-sort",
+        "train": train_config.to_dict(),
+        "data": {"sequence_lengths": "1 to 8 each",
+                 "mix": "cut from 50% random, 25% small-difference, 25% duplicate-heavy lists"},
+        "seed": seed,
+        "steps": engine_result.steps,
+        "mask_network_steps": mask_result.steps,
+        "wall_time_s": round(engine_result.wall_time_s + mask_result.wall_time_s, 1),
+        "device": engine_result.device,
+        "threads": torch.get_num_threads(),
+        "accuracy": selection_sort_table(model),
+        "command": f"nee-lite train merge-sort --seed {seed}" + (f" --steps {steps}" if steps else ""),
+    }
+    save_checkpoint(model, out / "merge-sort", card)
+    return card
+
+
+def load_merge_sort(path: Path):
+    """The merge NEE stored at ``path`` (checked against its card)."""
+    from .device import tune_cpu
+    from .merge import MergeNEE
+    from .nee import NEEConfig
+
+    tune_cpu(threads=None)
+    model = MergeNEE(NEEConfig(**read_card(path)["model"]))
+    load_checkpoint(model, path)
+    return model
+
+
+def run_merge_sort_task(path: Path, data) -> list:
+    """``data``: a JSON array of integer lists in [0, 255]; returns the lists merge-sorted by the network alone."""
+    model = load_merge_sort(path)
     return model.sort(parse_number_lists(data, model.codec))
 
 
@@ -287,6 +337,14 @@ TASKS = {
         train=train_selection_sort_task,
         evaluate=evaluate_selection_sort_task,
         run=run_selection_sort_task,
+    ),
+    "merge-sort": Task(
+        name="merge-sort",
+        summary="merge sort composed from a merge NEE trained on sequences of at most 8 numbers",
+        input_help="a JSON array of non-empty lists of integers in [0, 255], any length",
+        train=train_merge_sort_task,
+        evaluate=lambda path: selection_sort_table(load_merge_sort(path)),
+        run=run_merge_sort_task,
     ),
     "sort-baseline": Task(
         name="sort-baseline",
