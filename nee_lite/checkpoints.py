@@ -78,7 +78,7 @@ def load_checkpoint(model: nn.Module, path) -> dict:
     card = read_card(path)
     saved_class = card.get("model_class", type(model).__name__)
     if saved_class != type(model).__name__:  # two engines can share a config and weight shapes
-        raise ValueError(f"checkpoint {path.name} holds a {saved_class}, not a {type(model).__name__}")
+        raise ValueError(f"checkpoint {path.name} was saved from {saved_class}, not {type(model).__name__}")
     _check_same_config(card["model"], model_config_dict(model), path)
     weights = path.with_suffix(".pt")
     if not weights.is_file():

@@ -134,4 +134,4 @@ def test_cli_sorts_with_the_network_and_refuses_bad_input(tmp_path, capsys):
     source.write_text("[[2, 1]]")
     assert main(["run", "merge-sort", "--input", str(source), "--checkpoint",
                  str(checkpoint_path("selection-sort"))]) == 2  # same shapes, but another model
-    assert "holds a SelectionSortNEE, not a MergeNEE" in capsys.readouterr().err
+    assert "was saved from SelectionSortNEE, not MergeNEE" in capsys.readouterr().err
