@@ -4,7 +4,8 @@ The companion package of the book. Each module holds one idea, in the order the 
 ``encoding`` (numbers as bits), ``embedding`` (the bitwise embedding), ``device`` and ``training`` (the
 shared loop), ``checkpoints`` (weights plus a card), ``representations`` (chapter "Numbers as bits"),
 ``lists`` (test lists and scores), ``transformer`` and ``seq2seq`` (chapter "Attention collapse"), ``nee`` and
-``widgets`` (chapter "Conditional masking"), ``tasks`` and ``cli`` (the ``nee-lite`` command).
+``widgets`` (chapter "Conditional masking"), ``merge`` (chapter "Merge sort"), ``arithmetic`` (chapter "Learning
+arithmetic"), ``tasks`` and ``cli`` (the ``nee-lite`` command).
 """
 
 from .checkpoints import load_checkpoint, read_card, save_checkpoint

@@ -76,6 +76,9 @@ def load_checkpoint(model: nn.Module, path) -> dict:
     """Load the weights at ``path`` into ``model`` after checking its card; return the card."""
     path = Path(path).with_suffix("")
     card = read_card(path)
+    saved_class = card.get("model_class", type(model).__name__)
+    if saved_class != type(model).__name__:  # two engines can share a config and weight shapes
+        raise ValueError(f"checkpoint {path.name} was saved from {saved_class}, not {type(model).__name__}")
     _check_same_config(card["model"], model_config_dict(model), path)
     weights = path.with_suffix(".pt")
     if not weights.is_file():

@@ -29,7 +29,7 @@ from .training import TrainConfig, TrainResult, train
 from .transformer import Block, sinusoidal_positions
 
 __all__ = ["NEEConfig", "NEE", "MaskNetwork", "SelectionSortNEE", "SortStates", "selection_states",
-           "Execution", "train_engine", "train_mask_network", "train_selection_sort_nee"]
+           "Execution", "engine_loss", "hide_pointed", "train_engine", "train_mask_network", "train_selection_sort_nee"]
 
 
 @dataclass
@@ -193,9 +193,16 @@ def train_engine(config: NEEConfig, train_config: TrainConfig, data: SortData = 
     return engine, result
 
 
+def hide_pointed(mask: torch.Tensor, pointer: torch.Tensor) -> torch.Tensor:
+    """Selection sort's mask rule: also hide the position the pointer names."""
+    return mask | pointer.bool()
+
+
 def train_mask_network(filters: int = 8, train_config: TrainConfig | None = None, length: int = 12,
-                       progress: bool = False) -> tuple[MaskNetwork, TrainResult]:
-    """Teach the mask network "hide what the pointer names" on random masks and pointers of one length."""
+                       progress: bool = False, rule=hide_pointed) -> tuple[MaskNetwork, TrainResult]:
+    """Teach the mask network a local ``rule`` (default: "hide what the pointer names") on random masks and
+    pointers of one length. A rule that only looks at neighbouring positions, learned here, holds at any length.
+    """
     train_config = train_config or TrainConfig(steps=300, batch_size=256, lr=1e-2, warmup_steps=10)
     torch.manual_seed(train_config.seed)
     network = MaskNetwork(filters)
@@ -204,7 +211,7 @@ def train_mask_network(filters: int = 8, train_config: TrainConfig | None = None
         size = train_config.batch_size
         mask = torch.rand(size, length, generator=generator) < torch.rand(size, 1, generator=generator)
         pointer = F.one_hot(torch.randint(length, (size,), generator=generator), length)
-        return mask.to(device), pointer.to(device), (mask | pointer.bool()).float().to(device)
+        return mask.to(device), pointer.to(device), rule(mask, pointer).float().to(device)
 
     def loss_fn(net, batch):
         mask, pointer, target = batch

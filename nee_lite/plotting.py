@@ -13,7 +13,7 @@ import torch
 
 __all__ = [
     "COLORS", "use_book_style", "plot_history", "pca", "plot_embedding_pca", "grouped_bars",
-    "attention_entropy", "plot_attention", "plot_accuracy_vs_length",
+    "attention_entropy", "plot_attention", "plot_accuracy_vs_length", "plot_embedding_pca_3d",
 ]
 
 COLORS = {
@@ -142,4 +142,26 @@ def plot_accuracy_vs_length(tables: dict, ax=None, metric: str = "exact_match", 
                   .get(metric, metric))
     ax.set_ylim(-0.03, 1.05)
     ax.legend()
+    return ax
+
+
+def plot_embedding_pca_3d(table, heldout=(), ax=None, title: str | None = None, end: bool = True):
+    """3-D PCA of an embedding table (one row per number, the last row the end token when ``end``), coloured by
+    value, held-out numbers in red: the paper's Figure 5. ``ax`` must be a 3-D axis (``projection="3d"``)."""
+    if ax is None:
+        ax = plt.figure(figsize=(5, 5)).add_subplot(projection="3d")
+    xyz = pca(table, 3)
+    numbers = len(xyz) - 1 if end else len(xyz)
+    heldout = np.asarray(heldout, dtype=int)
+    seen = np.setdiff1d(np.arange(numbers), heldout)
+    ax.scatter(*xyz[seen].T, c=seen, cmap="viridis", s=8, depthshade=False)
+    if heldout.size:
+        ax.scatter(*xyz[heldout].T, c=COLORS["heldout"], s=8, depthshade=False, label="held out in training")
+        ax.legend(loc="upper left", fontsize=8)
+    if end:
+        ax.scatter(*xyz[-1], marker="*", s=120, c="black")
+    ax.set_xticks([]), ax.set_yticks([]), ax.set_zticks([])
+    ax.set_xlabel("PC 1"), ax.set_ylabel("PC 2"), ax.set_zlabel("PC 3")
+    if title:
+        ax.set_title(title, fontsize=10)
     return ax

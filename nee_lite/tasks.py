@@ -9,6 +9,7 @@ compute everything with the network alone.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Callable
 
@@ -150,7 +151,10 @@ SORT_LENGTHS = (8, 25, 50, 75, 100, 200)
 
 
 def selection_sort_table(model, lengths=SORT_LENGTHS, seed: int = 0) -> list[dict]:
-    """Closed-loop accuracy of a selection-sort NEE on the paper's test lists and the harder sets."""
+    """Closed-loop accuracy of a sorting NEE on the paper's test lists and the harder sets.
+
+    Any sorter with ``execute(lists).outputs`` fits: the selection-sort NEE and the merge-sort NEE.
+    """
     from .lists import paper_test_lists, score_sorted, sorting_test_sets
 
     sets = [("paper", n, paper_test_lists(n, seed=seed)) for n in lengths]
@@ -208,6 +212,154 @@ def run_selection_sort_task(path: Path, data) -> list:
     """``data``: a JSON array of integer lists in [0, 255]; returns the lists sorted by the network alone."""
     model = load_selection_sort(path)
     return model.sort(parse_number_lists(data, model.codec))
+
+
+# ------------------------------------------------------------------------------------------ merge sort
+def train_merge_sort_task(out: Path, seed: int = 0, steps: int | None = None, progress: bool = True) -> dict:
+    """Train the merge NEE of chapter "Merge sort" from scratch (merges of sequences of at most 8 numbers)."""
+    from .device import tune_cpu
+    from .merge import MergeData, train_merge_nee
+    from .nee import NEEConfig
+
+    tune_cpu(threads=1)
+    train_config = TrainConfig(steps=steps or 1500, batch_size=64, lr=1e-2, warmup_steps=100, min_lr_ratio=0.0,
+                               grad_clip=None, seed=seed)
+    model, engine_result, mask_result = train_merge_nee(NEEConfig(), train_config, MergeData(), progress=progress)
+    card = {
+        "task": "merge-sort",
+        "train": train_config.to_dict(),
+        "data": {"sequence_lengths": "1 to 8 each",
+                 "mix": "cut from 50% random, 25% small-difference, 25% duplicate-heavy lists"},
+        "seed": seed,
+        "steps": engine_result.steps,
+        "mask_network_steps": mask_result.steps,
+        "wall_time_s": round(engine_result.wall_time_s + mask_result.wall_time_s, 1),
+        "device": engine_result.device,
+        "threads": torch.get_num_threads(),
+        "accuracy": selection_sort_table(model),
+        "command": f"nee-lite train merge-sort --seed {seed}" + (f" --steps {steps}" if steps else ""),
+    }
+    save_checkpoint(model, out / "merge-sort", card)
+    return card
+
+
+def load_merge_sort(path: Path):
+    """The merge NEE stored at ``path`` (checked against its card)."""
+    from .device import tune_cpu
+    from .merge import MergeNEE
+    from .nee import NEEConfig
+
+    tune_cpu(threads=None)
+    model = MergeNEE(NEEConfig(**read_card(path)["model"]))
+    load_checkpoint(model, path)
+    return model
+
+
+def run_merge_sort_task(path: Path, data) -> list:
+    """``data``: a JSON array of integer lists in [0, 255]; returns the lists merge-sorted by the network alone."""
+    model = load_merge_sort(path)
+    return model.sort(parse_number_lists(data, model.codec))
+
+
+# ------------------------------------------------------------------------------------------ arithmetic
+def arithmetic_settings(operation: str):
+    """The shipped shape and budget of the addition (8-bit) and multiplication (12-bit) engines.
+
+    A wide feed-forward layer (512) learns the carries quickly; post-norm keeps that stable. Multiplication uses
+    weight decay (0.3, AdamW) to generalize to unseen pairs. For addition, chapter "Learning arithmetic" measures
+    weight decay both ways: it helps with numbers held out of training, but makes fitting the full range unreliable.
+    """
+    from .arithmetic import ArithmeticConfig
+
+    config = ArithmeticConfig(operation=operation, bits=8 if operation == "add" else 12, d_model=32,
+                              encoder_layers=1, decoder_layers=1, ff=512, norm="post")
+    steps, weight_decay = (1500, 0.0) if operation == "add" else (6000, 0.3)
+    return config, TrainConfig(steps=steps, batch_size=256, lr=3e-3, warmup_steps=100, min_lr_ratio=0.0,
+                               weight_decay=weight_decay, grad_clip=1.0, log_every=100)
+
+
+def arithmetic_table(model, seed: int = 0) -> list[dict]:
+    """Exact-match accuracy on the training pairs and on the held-out (never trained) pairs."""
+    from .arithmetic import evaluate_pairs, heldout_split
+
+    split = heldout_split(model.config.operation, model.codec, seed=seed)
+    return [{"test": name, "pairs": result["pairs"], "exact_match": round(result["accuracy"], 6)}
+            for name, result in (("training pairs", evaluate_pairs(model, split.train)),
+                                 ("held-out pairs", evaluate_pairs(model, split.test)))]
+
+
+def train_arithmetic_task(operation: str, out: Path, seed: int = 0, steps: int | None = None,
+                          progress: bool = True) -> dict:
+    """Train the addition or multiplication engine of chapter "Learning arithmetic" on 90 % of the valid pairs."""
+    from dataclasses import replace
+
+    from .arithmetic import heldout_split, train_arithmetic
+    from .device import tune_cpu
+
+    tune_cpu(threads=1)
+    config, train_config = arithmetic_settings(operation)
+    train_config = replace(train_config, seed=seed, steps=steps or train_config.steps)
+    split = heldout_split(operation, NumberCodec(config.bits), seed=seed)
+    model, result = train_arithmetic(config, split.train, train_config, progress=progress)
+    card = {
+        "task": operation,
+        "train": train_config.to_dict(),
+        "data": {"pairs": "every ordered pair whose result fits" + (", plus pairs with inf" if operation == "add"
+                                                                        else ""),
+                 "held_out": "a random 10% of those pairs, never trained on"},
+        "seed": seed, "steps": result.steps, "wall_time_s": round(result.wall_time_s, 1),
+        "device": result.device, "threads": torch.get_num_threads(),
+        "accuracy": arithmetic_table(model, seed),
+        "command": f"nee-lite train {operation} --seed {seed}" + (f" --steps {steps}" if steps else ""),
+    }
+    save_checkpoint(model, out / operation, card)
+    return card
+
+
+def load_arithmetic(path: Path, operation: str):
+    """The addition or multiplication engine stored at ``path`` (checked against its card)."""
+    from .arithmetic import ArithmeticConfig, ArithmeticNEE
+    from .device import tune_cpu
+
+    tune_cpu(threads=None)
+    card = read_card(path)
+    if card.get("model_class") != ArithmeticNEE.__name__:
+        raise ValueError(f"checkpoint {Path(path).name} was saved from {card.get('model_class')}, not ArithmeticNEE")
+    model = ArithmeticNEE(ArithmeticConfig(**card["model"]))
+    load_checkpoint(model, path)
+    if model.config.operation != operation:
+        raise ValueError(f"checkpoint {Path(path).name} holds the {model.config.operation} engine, "
+                         f"not the {operation} engine")
+    return model
+
+
+def run_arithmetic_task(operation: str, path: Path, data) -> list:
+    """``data``: a JSON array of ``[a, b]`` pairs; returns the engine's results (``"inf"`` for infinity)."""
+    model = load_arithmetic(path, operation)
+    codec = model.codec
+    if not isinstance(data, list) or not data:
+        raise ValueError("input must be a non-empty JSON array of [a, b] pairs")
+    a, b = [], []
+    for index, pair in enumerate(data):
+        if not isinstance(pair, list) or len(pair) != 2:
+            raise ValueError(f"item {index}: expected a pair [a, b], got {pair!r:.60}")
+        try:
+            if operation == "multiply" and "inf" in pair:
+                raise ValueError(f"\"inf\" cannot be multiplied; use integers from 0 to {codec.max_value}")
+            x, y = (from_json_number(value, codec) for value in pair)
+            model.check_operands(torch.tensor([x]), torch.tensor([y]))
+        except ValueError as error:
+            raise ValueError(f"item {index}: {error}") from None
+        a.append(x)
+        b.append(y)
+    return [to_json_number(value, codec) for value in model.predict(torch.tensor(a), torch.tensor(b)).tolist()]
+
+
+def _arithmetic_task(operation: str, summary: str, input_help: str) -> Task:
+    return Task(name=operation, summary=summary, input_help=input_help,
+                train=partial(train_arithmetic_task, operation),
+                evaluate=lambda path: arithmetic_table(load_arithmetic(path, operation), read_card(path).get("seed", 0)),
+                run=partial(run_arithmetic_task, operation))
 
 
 # ------------------------------------------------------------------------------- the collapsing baseline
@@ -288,6 +440,14 @@ TASKS = {
         evaluate=evaluate_selection_sort_task,
         run=run_selection_sort_task,
     ),
+    "merge-sort": Task(
+        name="merge-sort",
+        summary="merge sort composed from a merge NEE trained on sequences of at most 8 numbers",
+        input_help="a JSON array of non-empty lists of integers in [0, 255], any length",
+        train=train_merge_sort_task,
+        evaluate=lambda path: selection_sort_table(load_merge_sort(path)),
+        run=run_merge_sort_task,
+    ),
     "sort-baseline": Task(
         name="sort-baseline",
         summary="a plain seq2seq transformer sorting by selection; exact on 8 numbers, collapses on longer lists",
@@ -296,6 +456,10 @@ TASKS = {
         evaluate=lambda path: baseline_table(load_baseline(path)),
         run=run_baseline_task,
     ),
+    "add": _arithmetic_task("add", "8-bit addition by a NEE, with inf + x = inf; results up to 255",
+                            'a JSON array of [a, b] pairs, integers in [0, 255] or "inf", with a + b <= 255'),
+    "multiply": _arithmetic_task("multiply", "12-bit multiplication by a NEE; products up to 4095",
+                                 "a JSON array of [a, b] pairs, integers in [0, 4095], with a * b <= 4095"),
 }
 
 

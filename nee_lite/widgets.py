@@ -3,6 +3,7 @@
 A recorded :class:`~nee_lite.nee.Execution` holds, for every step, the mask the engine saw, its pointer (attention
 over the positions) and the value it emitted. :func:`draw_step` draws one step; :func:`execution_viewer` puts
 that drawing under a slider; :func:`plot_execution_overview` shows every step at once, for the rendered page.
+For a merge, :func:`plot_merge_heads` draws the paths of the two pointers (one per sorted sequence).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import numpy as np
 
 from .plotting import COLORS
 
-__all__ = ["draw_step", "execution_viewer", "plot_execution_overview"]
+__all__ = ["draw_step", "execution_viewer", "plot_execution_overview", "plot_merge_heads"]
 
 
 def _row(trace, step: int, row: int):
@@ -65,7 +66,7 @@ def plot_execution_overview(numbers, trace, row: int = 0, end: int = 256):
     """Every step at once: the masks (left) and the pointer's attention (right), one row per step."""
     masks = np.stack([m[row].numpy() for m in trace.masks]).astype(float)
     pointers = np.stack([p[row].numpy() for p in trace.pointers])
-    labels = [str(x) for x in numbers] + ["END"]
+    labels = [str(x) if x < end else "END" for x in numbers] + ["END"]
     fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4.2))
     left.imshow(masks, cmap="Greys", vmin=0, vmax=1.6, aspect="auto", interpolation="nearest")
     left.set_title("mask (dark = hidden)")
@@ -79,3 +80,34 @@ def plot_execution_overview(numbers, trace, row: int = 0, end: int = 256):
     plt.colorbar(image, ax=right, label="attention weight")
     fig.tight_layout()
     return fig
+
+
+def plot_merge_heads(a, b, trace, row: int = 0, end: int = 256, ax=None):
+    """The two pointers of a merge, step by step: which head of ``a`` and of ``b`` is visible (blue), which one
+    the engine chose (red), and what it emitted (right margin). Layout ``[a, END, b, END]`` along the x axis.
+    """
+    layout = [int(x) for x in a] + [end] + [int(x) for x in b] + [end]
+    ax = ax or plt.subplots(figsize=(min(12, 2 + 0.45 * len(layout)), 0.9 + 0.33 * len(trace.masks)))[1]
+    split = len(a)  # position of the first END
+    paths = {"a": [], "b": []}
+    for step, mask in enumerate(trace.masks):
+        visible = np.flatnonzero(~mask[row].numpy())
+        chosen = int(trace.pointers[step][row].argmax())
+        for position in visible:
+            paths["a" if position <= split else "b"].append((position, step))
+            ax.scatter(position, step, s=90, zorder=3,
+                       color=COLORS["heldout"] if position == chosen else COLORS["nee"])
+        value = int(trace.values[step][row])
+        ax.annotate("END" if value == end else str(value), (len(layout) - 0.3, step), fontsize=8, va="center")
+    for name, style in (("a", "-"), ("b", "--")):
+        if paths[name]:
+            xs, ys = zip(*paths[name])
+            ax.plot(xs, ys, style, color=COLORS["seen"], zorder=2, label=f"head of sequence {name}")
+    ax.set_xticks(range(len(layout)), [str(x) if x < end else "END" for x in layout], fontsize=8)
+    ax.set_xlim(-0.6, len(layout) + 0.6)
+    ax.set_ylim(len(trace.masks) - 0.5, -0.5)
+    ax.set_xlabel("input: [a, END, b, END]   (right: the value emitted)")
+    ax.set_ylabel("step")
+    ax.legend(loc="lower left", fontsize=8)
+    ax.grid(False)
+    return ax

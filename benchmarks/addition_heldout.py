@@ -1,0 +1,79 @@
+"""Benchmark: the paper's Table 2, addition with only some numbers allowed as training operands, several seeds.
+
+    python benchmarks/addition_heldout.py [--seeds 0 1 2] [--counts 256 224 ...] [--weight-decay 0 0.6]
+                                          [--workers 2] [--out FILE]
+
+Trains one addition NEE (the shipped shape and budget, `nee_lite.tasks.arithmetic_settings("add")`, with each
+``--weight-decay``) per count and seed, one thread each, ``--workers`` at a time, and writes JSON (default
+data/results/addition_heldout.json): per run the weight decay, count, seed, accuracy on pairs with a held-out
+number and training time; per weight decay and count the mean, min and max over the seeds. Chapter "Learning
+arithmetic" reads that file.
+"""
+
+import argparse
+import json
+import platform
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
+from pathlib import Path
+
+import torch
+
+from nee_lite.arithmetic import PAPER_COUNTS, PAPER_TABLE_2, heldout_experiment
+from nee_lite.checkpoints import data_dir
+from nee_lite.device import tune_cpu
+from nee_lite.tasks import arithmetic_settings
+
+
+def one_run(job):
+    weight_decay, count, seed = job
+    tune_cpu(threads=1)
+    config, train_config = arithmetic_settings("add")
+    train_config = replace(train_config, weight_decay=weight_decay)
+    return {"weight_decay": weight_decay,
+            **heldout_experiment(config, train_config, counts=(count,), seeds=(seed,))[0]}
+
+
+def summarize(runs: list[dict], weight_decays, counts) -> list[dict]:
+    """Mean, min and max accuracy over the seeds, per weight decay and count, beside the paper's number."""
+    paper = dict(zip(PAPER_COUNTS, PAPER_TABLE_2))
+    rows = []
+    for weight_decay in weight_decays:
+        for count in counts:
+            values = [run["accuracy"] for run in runs if run["count"] == count and run["weight_decay"] == weight_decay]
+            rows.append({"weight_decay": weight_decay, "count": count, "seeds": len(values),
+                         "mean": sum(values) / len(values), "min": min(values), "max": max(values),
+                         "paper": paper.get(count)})
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
+    parser.add_argument("--counts", type=int, nargs="+", default=list(PAPER_COUNTS))
+    parser.add_argument("--weight-decay", type=float, nargs="+", default=[0.0, 0.6])
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--out", type=Path, default=data_dir() / "results" / "addition_heldout.json")
+    args = parser.parse_args()
+    jobs = [(wd, count, seed) for wd in args.weight_decay for count in args.counts for seed in args.seeds]
+    with ProcessPoolExecutor(args.workers) as pool:
+        runs = list(pool.map(one_run, jobs))
+    config, train_config = arithmetic_settings("add")
+    result = {
+        "benchmark": "addition with held-out numbers (Table 2 of Yan et al. 2020)",
+        "command": "python benchmarks/addition_heldout.py " + " ".join(
+            ["--seeds", *map(str, args.seeds), "--counts", *map(str, args.counts), "--weight-decay",
+             *map(str, args.weight_decay)]),
+        "model": config.__dict__, "train": train_config.to_dict(),
+        "device": "cpu", "torch": torch.__version__, "python": platform.python_version(),
+        "runs": runs, "summary": summarize(runs, args.weight_decay, args.counts),
+    }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(result, indent=2) + "\n")
+    for row in result["summary"]:
+        print(f"weight decay {row['weight_decay']}, {row['count']:>4} numbers: mean {row['mean']:.2%} (min {row['min']:.2%}, max {row['max']:.2%}); "
+              f"paper {row['paper']:.2%}")
+
+
+if __name__ == "__main__":
+    main()

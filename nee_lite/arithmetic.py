@@ -1,0 +1,215 @@
+"""Chapter "Learning arithmetic": addition and multiplication NEEs on binary numbers, with numbers held out.
+
+The engine is the NEE of the sorting chapters with nothing masked: it reads ``[a, b]`` (two bit vectors, no
+positions, so ``a + b`` and ``b + a`` are the same input up to order) and its decoder, fed only the start
+token, writes the result one logit per bit. Addition works on 8-bit numbers with the end token as infinity
+(``inf + x = inf``), multiplication on 12-bit numbers; results above the largest number are not part of the task.
+
+The question is the paper's Table 2 (Yan et al. 2020, section 5.2): if only some numbers ever appear as operands
+in training, does the engine add numbers it never saw? With the bitwise embedding an unseen number is a sum of
+bit vectors that did train, so it can.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from .encoding import NumberCodec
+from .nee import NEE, NEEConfig
+from .training import TrainConfig, TrainResult, train
+
+__all__ = ["OPERATIONS", "ArithmeticConfig", "ArithmeticNEE", "valid_pairs", "allowed_numbers", "ArithmeticSplit",
+           "heldout_split", "train_arithmetic", "evaluate_pairs", "PAPER_COUNTS", "PAPER_TABLE_2",
+           "heldout_experiment"]
+
+OPERATIONS = ("add", "multiply")
+
+
+@dataclass
+class ArithmeticConfig:
+    """Shape of an arithmetic NEE (``operation`` is ``"add"`` or ``"multiply"``)."""
+
+    operation: str = "add"
+    bits: int = 8
+    d_model: int = 24
+    encoder_layers: int = 2
+    decoder_layers: int = 1
+    ff: int = 128
+    score: str = "learned-temperature"
+    norm: str = "none"
+
+    def __post_init__(self) -> None:
+        if self.operation not in OPERATIONS:
+            raise ValueError(f"unknown operation {self.operation!r}: choose one of {', '.join(OPERATIONS)}")
+
+
+def apply(operation: str, a: torch.Tensor, b: torch.Tensor, codec: NumberCodec) -> torch.Tensor:
+    """The true result; for addition, infinity (the end token) absorbs everything."""
+    if operation == "add":
+        return torch.where((a == codec.end) | (b == codec.end), torch.full_like(a, codec.end), a + b)
+    return a * b
+
+
+class ArithmeticNEE(nn.Module):
+    """An unmasked :class:`~nee_lite.nee.NEE` over the two operands; its value output is the result."""
+
+    def __init__(self, config: ArithmeticConfig = ArithmeticConfig()):
+        super().__init__()
+        self.config = config
+        self.codec = NumberCodec(config.bits)
+        self.engine = NEE(NEEConfig(bits=config.bits, d_model=config.d_model, encoder_layers=config.encoder_layers,
+                                    decoder_layers=config.decoder_layers, ff=config.ff, score=config.score,
+                                    norm=config.norm))
+
+    @property
+    def embedding(self) -> nn.Linear:
+        """The bitwise embedding (one vector per bit), for the PCA pictures."""
+        return self.engine.embedding
+
+    def forward(self, a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+        bits = self.codec.encode(torch.stack([a, b], 1)).to(self.embedding.weight.device)
+        value, _ = self.engine(bits, torch.zeros(len(a), 2, dtype=torch.bool, device=bits.device))
+        return value
+
+    def loss(self, batch) -> tuple[torch.Tensor, dict]:
+        a, b = batch
+        logits = self(a, b)
+        target = self.codec.encode(apply(self.config.operation, a, b, self.codec)).to(logits.device)
+        correct = ((logits > 0) == (target > 0.5)).all(-1).float().mean()
+        return F.binary_cross_entropy_with_logits(logits, target), {"accuracy": correct.item()}
+
+    def check_operands(self, a, b) -> tuple[torch.Tensor, torch.Tensor]:
+        """Refuse operands or results outside the model's range, saying what the range is."""
+        a, b = self.codec.check(a), self.codec.check(b)
+        top = self.codec.max_value
+        if self.config.operation == "multiply":
+            if bool((a > top).any() | (b > top).any()):
+                raise ValueError(f"multiply takes integers from 0 to {top}; \"inf\" is not allowed")
+        finite = (a <= top) & (b <= top)
+        result = apply(self.config.operation, a, b, self.codec)
+        too_big = finite & (result > top)
+        if bool(too_big.any()):
+            index = int(torch.nonzero(too_big)[0])
+            sign = "+" if self.config.operation == "add" else "*"
+            raise ValueError(f"{int(a[index])} {sign} {int(b[index])} = {int(result[index])} is out of range: "
+                             f"the {self.codec.bits}-bit {self.config.operation} model only gives results "
+                             f"from 0 to {top}")
+        return a, b
+
+    @torch.no_grad()
+    def predict(self, a, b, batch_size: int = 8192) -> torch.Tensor:
+        """The engine's results for operand tensors ``a`` and ``b`` (checked first)."""
+        a, b = self.check_operands(a, b)
+        results = [self.codec.decode_logits(self(a[i:i + batch_size], b[i:i + batch_size])).cpu()
+                   for i in range(0, len(a), batch_size)]
+        return torch.cat(results) if results else torch.empty(0, dtype=torch.long)
+
+
+# ---------------------------------------------------------------------------------------------- data
+def valid_pairs(left: torch.Tensor, right: torch.Tensor, operation: str, codec: NumberCodec) -> torch.Tensor:
+    """Every ordered pair ``(x, y)``, ``x`` from ``left`` and ``y`` from ``right``, whose result fits in range
+    (for addition, a pair with ``inf`` always does: its result is ``inf``)."""
+    x, y = torch.meshgrid(left, right, indexing="ij")
+    pairs = torch.stack([x.flatten(), y.flatten()], 1)
+    result = apply(operation, pairs[:, 0], pairs[:, 1], codec)
+    infinite = (pairs == codec.end).any(1) if operation == "add" else torch.zeros(len(pairs), dtype=torch.bool)
+    return pairs[(result <= codec.max_value) | infinite]
+
+
+def allowed_numbers(count: int, codec: NumberCodec, seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
+    """``count`` numbers drawn at random from ``0 .. max_value`` as the training operands; the rest held out."""
+    total = codec.max_value + 1
+    if not 1 <= count <= total:
+        raise ValueError(f"count must be from 1 to {total}, got {count}")
+    order = torch.randperm(total, generator=torch.Generator().manual_seed(seed))
+    return order[:count].sort().values, order[count:].sort().values
+
+
+@dataclass
+class ArithmeticSplit:
+    """Training pairs and test pairs of one held-out experiment."""
+
+    train: torch.Tensor  # (pairs, 2)
+    test: torch.Tensor  # (pairs, 2)
+    allowed: torch.Tensor
+    heldout: torch.Tensor
+
+
+def heldout_split(operation: str, codec: NumberCodec, count: int | None = None, test_fraction: float = 0.1,
+                  seed: int = 0) -> ArithmeticSplit:
+    """Training and test pairs, both operand orders.
+
+    With ``count`` (fewer than all numbers): only ``count`` random numbers appear as training operands, and the
+    test pairs are all valid pairs of one held-out number and one training number (or ``inf``), in both orders,
+    as in the paper's experiment. Without it: a random ``test_fraction``
+    of all valid pairs is held out (unseen *pairs* of seen numbers). Addition adds ``(inf, x)``, ``(x, inf)``
+    and ``(inf, inf)`` pairs, held out the same way.
+    """
+    numbers = torch.arange(codec.max_value + 1)
+    if operation == "add":
+        numbers = torch.cat([numbers, torch.tensor([codec.end])])
+    if count is None or count >= codec.max_value + 1:
+        pairs = valid_pairs(numbers, numbers, operation, codec)
+        order = torch.randperm(len(pairs), generator=torch.Generator().manual_seed(seed + 1))
+        n_test = round(test_fraction * len(pairs))
+        return ArithmeticSplit(pairs[order[n_test:]], pairs[order[:n_test]], numbers[numbers <= codec.max_value],
+                               torch.empty(0, dtype=torch.long))
+    allowed, heldout = allowed_numbers(count, codec, seed)
+    seen = torch.cat([allowed, torch.tensor([codec.end])]) if operation == "add" else allowed
+    train = valid_pairs(seen, seen, operation, codec)
+    test = torch.cat([valid_pairs(heldout, seen, operation, codec), valid_pairs(seen, heldout, operation, codec)])
+    return ArithmeticSplit(train, test, allowed, heldout)
+
+
+# --------------------------------------------------------------------------------------------- training
+def train_arithmetic(config: ArithmeticConfig, pairs: torch.Tensor, train_config: TrainConfig,
+                     progress: bool = False) -> tuple[ArithmeticNEE, TrainResult]:
+    """Train an arithmetic NEE on batches drawn uniformly from ``pairs`` (rows ``[a, b]``)."""
+    torch.manual_seed(train_config.seed)
+    model = ArithmeticNEE(config)
+
+    def make_batch(generator, device):
+        rows = pairs[torch.randint(len(pairs), (train_config.batch_size,), generator=generator)]
+        return rows[:, 0], rows[:, 1]
+
+    result = train(model, make_batch, lambda net, batch: net.loss(batch), train_config,
+                   description=f"{config.operation} NEE", progress=progress)
+    return model, result
+
+
+def evaluate_pairs(model: ArithmeticNEE, pairs: torch.Tensor) -> dict:
+    """Exact-match accuracy of the engine on ``pairs`` (every result bit right), and the pairs it got wrong."""
+    predicted = model.predict(pairs[:, 0], pairs[:, 1])
+    truth = apply(model.config.operation, pairs[:, 0], pairs[:, 1], model.codec)
+    wrong = torch.nonzero(predicted != truth).flatten()
+    return {"pairs": len(pairs), "accuracy": 1.0 - len(wrong) / max(len(pairs), 1),
+            "wrong": [(int(pairs[i, 0]), int(pairs[i, 1]), int(predicted[i])) for i in wrong[:10]]}
+
+
+PAPER_COUNTS = (256, 224, 192, 128, 89, 76, 64)  # Table 2: numbers allowed as training operands
+PAPER_TABLE_2 = (1.0, 1.0, 1.0, 1.0, 1.0, 0.99, 0.9653)
+
+
+def heldout_experiment(config: ArithmeticConfig, train_config: TrainConfig, counts=PAPER_COUNTS, seeds=(0,),
+                       progress: bool = False) -> list[dict]:
+    """Table 2: one engine per (count, seed), trained with only ``count`` numbers as operands.
+
+    Each row holds the exact-match accuracy on the test pairs (held-out numbers, or unseen pairs at full count),
+    how many pairs it trained on and the training time. The seed picks the numbers and the initial weights.
+    """
+    from dataclasses import replace
+
+    codec = NumberCodec(config.bits)
+    rows = []
+    for count in counts:
+        for seed in seeds:
+            split = heldout_split(config.operation, codec, count=count, seed=seed)
+            model, result = train_arithmetic(config, split.train, replace(train_config, seed=seed), progress)
+            rows.append({"count": count, "seed": seed, "train_pairs": len(split.train),
+                         "test_pairs": len(split.test), "accuracy": evaluate_pairs(model, split.test)["accuracy"],
+                         "train_seconds": round(result.wall_time_s, 1)})
+    return rows

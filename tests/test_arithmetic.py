@@ -1,0 +1,145 @@
+"""Arithmetic NEEs: pairs and splits, range checks, the shipped addition and multiplication engines, their CLI."""
+
+import json
+
+import pytest
+import torch
+
+from nee_lite import NumberCodec, TrainConfig
+from nee_lite.arithmetic import (ArithmeticConfig, ArithmeticNEE, allowed_numbers, evaluate_pairs, heldout_split,
+                                 train_arithmetic, valid_pairs)
+from nee_lite.checkpoints import checkpoint_path
+from nee_lite.cli import main
+from nee_lite.device import tune_cpu
+from nee_lite.tasks import load_arithmetic
+
+CODEC = NumberCodec(8)
+
+
+@pytest.fixture(scope="module")
+def adder():
+    model = load_arithmetic(checkpoint_path("add"), "add")
+    tune_cpu(threads=1)
+    return model
+
+
+@pytest.fixture(scope="module")
+def multiplier():
+    model = load_arithmetic(checkpoint_path("multiply"), "multiply")
+    tune_cpu(threads=1)
+    return model
+
+
+def test_valid_pairs_keep_results_in_range_and_inf_absorbs():
+    numbers = torch.tensor([0, 100, 200, 256])
+    pairs = valid_pairs(numbers, numbers, "add", CODEC).tolist()
+    assert [100, 100] in pairs and [200, 100] not in pairs and [256, 200] in pairs and [256, 256] in pairs
+    assert len(valid_pairs(torch.arange(4096), torch.arange(4096), "multiply", NumberCodec(12))) > 30000
+
+
+def test_heldout_split_never_trains_on_heldout_numbers():
+    allowed, heldout = allowed_numbers(64, CODEC, seed=3)
+    assert len(allowed) == 64 and len(heldout) == 192 and not set(allowed.tolist()) & set(heldout.tolist())
+    split = heldout_split("add", CODEC, count=64, seed=3)
+    assert not torch.isin(split.train, split.heldout).any()
+    assert (torch.isin(split.test, split.heldout).sum(1) == 1).all()  # exactly one held-out operand per pair
+    full = heldout_split("add", CODEC, seed=0)
+    assert len(full.train) + len(full.test) == len(valid_pairs(torch.arange(257), torch.arange(257), "add", CODEC))
+    assert not set(map(tuple, full.train.tolist())) & set(map(tuple, full.test.tolist()))
+    with pytest.raises(ValueError, match="count must be"):
+        allowed_numbers(0, CODEC)
+
+
+def test_config_and_range_errors():
+    with pytest.raises(ValueError, match="unknown operation"):
+        ArithmeticConfig(operation="divide")
+    model = ArithmeticNEE(ArithmeticConfig())
+    with pytest.raises(ValueError, match="200 \\+ 100 = 300 is out of range"):
+        model.predict(torch.tensor([200]), torch.tensor([100]))
+    times = ArithmeticNEE(ArithmeticConfig(operation="multiply", bits=12))
+    with pytest.raises(ValueError, match="from 0 to 4095"):
+        times.predict(torch.tensor([4096]), torch.tensor([1]))
+    with pytest.raises(ValueError, match="100 \\* 100 = 10000 is out of range"):
+        times.predict(torch.tensor([100]), torch.tensor([100]))
+
+
+def test_a_few_training_steps_run_and_lower_the_loss():
+    tune_cpu(threads=1)
+    split = heldout_split("add", CODEC, count=128, seed=0)
+    _, result = train_arithmetic(ArithmeticConfig(d_model=16, ff=64), split.train,
+                                 TrainConfig(steps=40, batch_size=64, lr=3e-3, warmup_steps=5, log_every=10))
+    assert result.history[-1]["loss"] < result.history[0]["loss"]
+
+
+def test_shipped_adder_is_exact_on_heldout_pairs_and_inf(adder):
+    split = heldout_split("add", CODEC, seed=0)
+    assert evaluate_pairs(adder, split.test)["accuracy"] == 1.0
+    assert adder.predict(torch.tensor([256, 5, 256]), torch.tensor([7, 256, 256])).tolist() == [256, 256, 256]
+
+
+def test_shipped_multiplier_on_heldout_pairs_matches_its_card(multiplier):
+    split = heldout_split("multiply", multiplier.codec, seed=0)
+    result = evaluate_pairs(multiplier, split.test)
+    card = json.loads(checkpoint_path("multiply").with_suffix(".json").read_text())
+    assert result["accuracy"] >= 0.999 and round(result["accuracy"], 6) == card["accuracy"][1]["exact_match"]
+
+
+def test_shipped_cards_record_time_and_accuracy():
+    for name in ("add", "multiply"):
+        card = json.loads(checkpoint_path(name).with_suffix(".json").read_text())
+        assert card["task"] == name and card["wall_time_s"] < 300
+        assert card["accuracy"][0]["test"] == "training pairs" and card["accuracy"][0]["exact_match"] == 1.0
+    assert json.loads(checkpoint_path("add").with_suffix(".json").read_text())["accuracy"][1]["exact_match"] == 1.0
+
+
+def test_cli_runs_both_engines(tmp_path, capsys):
+    source = tmp_path / "pairs.json"
+    source.write_text(json.dumps([[3, 4], [255, 0], ["inf", 7], [100, "inf"], [128, 127]]))
+    assert main(["run", "add", "--input", str(source)]) == 0
+    assert json.loads(capsys.readouterr().out) == [7, 255, "inf", "inf", 255]
+    source.write_text(json.dumps([[3, 4], [4095, 1], [64, 63], [0, 4095]]))
+    assert main(["run", "multiply", "--input", str(source)]) == 0
+    assert json.loads(capsys.readouterr().out) == [12, 4095, 4032, 0]
+
+
+def test_cli_train_and_evaluate(tmp_path, capsys):
+    assert main(["train", "add", "--steps", "3", "--out", str(tmp_path)]) == 0
+    card = json.loads((tmp_path / "add.json").read_text())
+    assert card["steps"] == 3 and card["command"] == "nee-lite train add --seed 0 --steps 3"
+    capsys.readouterr()
+    assert main(["evaluate", "add"]) == 0
+    assert "held-out pairs" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("task, content, message", [
+    ("add", "[[200, 100]]", "item 0: 200 + 100 = 300 is out of range: the 8-bit add model only gives results from 0"),
+    ("add", "[[1, 256]]", "item 0: number 256 is out of range"),
+    ("add", "[[-1, 2]]", "item 0: negative number -1"),
+    ("add", "[[1.5, 2]]", "item 0: 1.5 is not a number"),
+    ("add", "[[1, 2, 3]]", "item 0: expected a pair"),
+    ("add", "[[1, 2], 5]", "item 1: expected a pair"),
+    ("add", "[]", "non-empty JSON array"),
+    ("add", "{}", "non-empty JSON array"),
+    ("add", "[[1, 2]", "not valid JSON"),
+    ("multiply", "[[100, 100]]", "item 0: 100 * 100 = 10000 is out of range: the 12-bit multiply model only gives"),
+    ("multiply", "[[4096, 1]]", "item 0: number 4096 is out of range"),
+    ("multiply", "[[2, \"inf\"]]", "item 0: \"inf\" cannot be multiplied; use integers from 0 to 4095"),
+    ("multiply", "[[\"7\", 2]]", "item 0: '7' is not a number"),
+])
+def test_cli_errors_are_one_line_and_exit_2(tmp_path, capsys, task, content, message):
+    source = tmp_path / "input.json"
+    source.write_text(content)
+    assert main(["run", task, "--input", str(source)]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.count("\n") == 1 and err.startswith("nee-lite: error:") and message in err
+
+
+def test_cli_refuses_the_wrong_checkpoint(tmp_path, capsys):
+    source = tmp_path / "input.json"
+    source.write_text("[[2, 3]]")
+    assert main(["run", "multiply", "--input", str(source), "--checkpoint", str(checkpoint_path("add"))]) == 2
+    assert "holds the add engine, not the multiply engine" in capsys.readouterr().err
+    assert main(["run", "add", "--input", str(source), "--checkpoint", str(checkpoint_path("merge-sort"))]) == 2
+    assert "was saved from MergeNEE, not ArithmeticNEE" in capsys.readouterr().err
+    assert main(["evaluate", "multiply", "--checkpoint", str(tmp_path / "none")]) == 2
+    assert "no checkpoint card" in capsys.readouterr().err
