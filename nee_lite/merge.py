@@ -27,7 +27,7 @@ from torch import nn
 
 from .encoding import NumberCodec
 from .lists import training_lists
-from .nee import NEE, Execution, MaskNetwork, NEEConfig, SortStates, engine_loss, train_mask_network
+from .nee import NEE, Execution, MaskedEngine, MaskNetwork, NEEConfig, SortStates, engine_loss, train_mask_network
 from .training import TrainConfig, TrainResult, train
 
 __all__ = ["merge_layout", "merge_states", "advance_heads", "MergeData", "MergeNEE", "all_head_pairs",
@@ -153,16 +153,9 @@ def train_merge_engine(config: NEEConfig, train_config: TrainConfig, data: Merge
     return engine, result
 
 
-class MergeNEE(nn.Module):
+class MergeNEE(MaskedEngine):
     """The merge subroutine executed by a :class:`~nee_lite.nee.NEE` and a :class:`~nee_lite.nee.MaskNetwork`,
     closed loop, and merge sort built from it."""
-
-    def __init__(self, config: NEEConfig = NEEConfig()):
-        super().__init__()
-        self.config = config
-        self.codec = NumberCodec(config.bits)
-        self.engine = NEE(config)
-        self.mask_network = MaskNetwork(config.mask_filters)
 
     @torch.no_grad()
     def merge(self, pairs, record: bool = False, oracle_mask: bool = False) -> Execution:

@@ -234,8 +234,8 @@ class Execution:
     values: list = field(default_factory=list)  # per step, (batch,) decoded values
 
 
-class SelectionSortNEE(nn.Module):
-    """Selection sort executed by a :class:`NEE` and a :class:`MaskNetwork`, closed loop."""
+class MaskedEngine(nn.Module):
+    """An engine and its mask network, the pair every NEE algorithm runs closed loop (subclasses add the loop)."""
 
     def __init__(self, config: NEEConfig = NEEConfig()):
         super().__init__()
@@ -243,6 +243,10 @@ class SelectionSortNEE(nn.Module):
         self.codec = NumberCodec(config.bits)
         self.engine = NEE(config)
         self.mask_network = MaskNetwork(config.mask_filters)
+
+
+class SelectionSortNEE(MaskedEngine):
+    """Selection sort executed by a :class:`NEE` and a :class:`MaskNetwork`, closed loop."""
 
     @torch.no_grad()
     def execute(self, lists, oracle_mask: bool = False, record: bool = False) -> Execution:

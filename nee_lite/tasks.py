@@ -43,6 +43,28 @@ class Task:
     run: Callable[[Path, object], list]  # (checkpoint, parsed JSON input) -> JSON-ready outputs
 
 
+def training_card(task: str, train_config: TrainConfig, data: dict, seed: int, steps: int | None,
+                  results: list, accuracy: list, **extra) -> dict:
+    """The card beside every shipped checkpoint: how it was trained, how long it took, what it measured.
+
+    ``results`` are the :class:`~nee_lite.training.TrainResult` of every network trained (an engine and its
+    mask network count together); ``extra`` adds task-specific entries after ``steps``.
+    """
+    return {
+        "task": task,
+        "train": train_config.to_dict(),
+        "data": data,
+        "seed": seed,
+        "steps": results[0].steps,
+        **extra,
+        "wall_time_s": round(sum(result.wall_time_s for result in results), 1),
+        "device": results[0].device,
+        "threads": torch.get_num_threads(),
+        "accuracy": accuracy,
+        "command": f"nee-lite train {task} --seed {seed}" + (f" --steps {steps}" if steps else ""),
+    }
+
+
 # ------------------------------------------------------------------------------------------ min-of-two
 MIN_OF_TWO_HELDOUT = 0.25  # share of the 8-bit numbers never shown in training
 MIN_OF_TWO_TEST_PAIRS = 20000
@@ -70,18 +92,9 @@ def train_min_of_two_task(out: Path, seed: int = 0, steps: int | None = None, pr
     torch.set_num_threads(1)  # a 22k-parameter MLP trains faster on one thread than on several
     seen, heldout = _min_of_two_split(seed)
     model, result = train_min_of_two(MinOfTwoConfig(encoding="binary", bits=8), seen, train_config, progress)
-    card = {
-        "task": "min-of-two",
-        "train": train_config.to_dict(),
-        "data": {"heldout_fraction": MIN_OF_TWO_HELDOUT, "heldout_numbers": heldout.tolist()},
-        "seed": seed,
-        "steps": result.steps,
-        "wall_time_s": round(result.wall_time_s, 1),
-        "device": result.device,
-        "threads": torch.get_num_threads(),
-        "accuracy": _min_of_two_table(model, seed),
-        "command": f"nee-lite train min-of-two --seed {seed}" + (f" --steps {steps}" if steps else ""),
-    }
+    card = training_card("min-of-two", train_config,
+                         {"heldout_fraction": MIN_OF_TWO_HELDOUT, "heldout_numbers": heldout.tolist()},
+                         seed, steps, [result], _min_of_two_table(model, seed))
     save_checkpoint(model, out / "min-of-two", card)
     return card
 
@@ -176,19 +189,10 @@ def train_selection_sort_task(out: Path, seed: int = 0, steps: int | None = None
     train_config = TrainConfig(steps=steps or 2000, batch_size=64, lr=1e-2, warmup_steps=100, min_lr_ratio=0.0,
                                grad_clip=None, seed=seed)
     model, engine_result, mask_result = train_selection_sort_nee(NEEConfig(), train_config, progress=progress)
-    card = {
-        "task": "selection-sort",
-        "train": train_config.to_dict(),
-        "data": {"list_lengths": "1 to 8", "mix": "50% random, 25% small-difference, 25% duplicates"},
-        "seed": seed,
-        "steps": engine_result.steps,
-        "mask_network_steps": mask_result.steps,
-        "wall_time_s": round(engine_result.wall_time_s + mask_result.wall_time_s, 1),
-        "device": engine_result.device,
-        "threads": torch.get_num_threads(),
-        "accuracy": selection_sort_table(model),
-        "command": f"nee-lite train selection-sort --seed {seed}" + (f" --steps {steps}" if steps else ""),
-    }
+    card = training_card("selection-sort", train_config,
+                         {"list_lengths": "1 to 8", "mix": "50% random, 25% small-difference, 25% duplicates"},
+                         seed, steps, [engine_result, mask_result], selection_sort_table(model),
+                         mask_network_steps=mask_result.steps)
     save_checkpoint(model, out / "selection-sort", card)
     return card
 
@@ -225,20 +229,11 @@ def train_merge_sort_task(out: Path, seed: int = 0, steps: int | None = None, pr
     train_config = TrainConfig(steps=steps or 1500, batch_size=64, lr=1e-2, warmup_steps=100, min_lr_ratio=0.0,
                                grad_clip=None, seed=seed)
     model, engine_result, mask_result = train_merge_nee(NEEConfig(), train_config, MergeData(), progress=progress)
-    card = {
-        "task": "merge-sort",
-        "train": train_config.to_dict(),
-        "data": {"sequence_lengths": "1 to 8 each",
-                 "mix": "cut from 50% random, 25% small-difference, 25% duplicate-heavy lists"},
-        "seed": seed,
-        "steps": engine_result.steps,
-        "mask_network_steps": mask_result.steps,
-        "wall_time_s": round(engine_result.wall_time_s + mask_result.wall_time_s, 1),
-        "device": engine_result.device,
-        "threads": torch.get_num_threads(),
-        "accuracy": selection_sort_table(model),
-        "command": f"nee-lite train merge-sort --seed {seed}" + (f" --steps {steps}" if steps else ""),
-    }
+    card = training_card("merge-sort", train_config,
+                         {"sequence_lengths": "1 to 8 each",
+                          "mix": "cut from 50% random, 25% small-difference, 25% duplicate-heavy lists"},
+                         seed, steps, [engine_result, mask_result], selection_sort_table(model),
+                         mask_network_steps=mask_result.steps)
     save_checkpoint(model, out / "merge-sort", card)
     return card
 
@@ -301,17 +296,9 @@ def train_arithmetic_task(operation: str, out: Path, seed: int = 0, steps: int |
     train_config = replace(train_config, seed=seed, steps=steps or train_config.steps)
     split = heldout_split(operation, NumberCodec(config.bits), seed=seed)
     model, result = train_arithmetic(config, split.train, train_config, progress=progress)
-    card = {
-        "task": operation,
-        "train": train_config.to_dict(),
-        "data": {"pairs": "every ordered pair whose result fits" + (", plus pairs with inf" if operation == "add"
-                                                                        else ""),
-                 "held_out": "a random 10% of those pairs, never trained on"},
-        "seed": seed, "steps": result.steps, "wall_time_s": round(result.wall_time_s, 1),
-        "device": result.device, "threads": torch.get_num_threads(),
-        "accuracy": arithmetic_table(model, seed),
-        "command": f"nee-lite train {operation} --seed {seed}" + (f" --steps {steps}" if steps else ""),
-    }
+    data = {"pairs": "every ordered pair whose result fits" + (", plus pairs with inf" if operation == "add" else ""),
+            "held_out": "a random 10% of those pairs, never trained on"}
+    card = training_card(operation, train_config, data, seed, steps, [result], arithmetic_table(model, seed))
     save_checkpoint(model, out / operation, card)
     return card
 
@@ -392,15 +379,9 @@ def train_baseline_task(out: Path, seed: int = 0, steps: int | None = None, prog
     train_config = TrainConfig(steps=steps or 4000, batch_size=64, lr=3e-3, warmup_steps=100, min_lr_ratio=0.0,
                                grad_clip=None, seed=seed)
     model, result = train_seq2seq_sorter(Seq2SeqConfig(), train_config, progress=progress)
-    card = {
-        "task": "sort-baseline",
-        "train": train_config.to_dict(),
-        "data": {"list_lengths": "4 to 8", "mix": "50% random, 25% small-difference, 25% duplicates"},
-        "seed": seed, "steps": result.steps, "wall_time_s": round(result.wall_time_s, 1),
-        "device": result.device, "threads": torch.get_num_threads(),
-        "accuracy": baseline_table(model),
-        "command": f"nee-lite train sort-baseline --seed {seed}" + (f" --steps {steps}" if steps else ""),
-    }
+    card = training_card("sort-baseline", train_config,
+                         {"list_lengths": "4 to 8", "mix": "50% random, 25% small-difference, 25% duplicates"},
+                         seed, steps, [result], baseline_table(model))
     save_checkpoint(model, out / "sort-baseline", card)
     return card
 
