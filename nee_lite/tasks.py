@@ -453,3 +453,70 @@ def get_task(name: str) -> Task:
 
 def default_checkpoint(name: str) -> Path:
     return checkpoint_path(name)
+
+
+# -------------------------------------------------------------------------------- Dijkstra and Prim
+GRAPH_TASKS = ("dijkstra", "prim")
+
+
+def graph_engine_paths(path: Path) -> tuple[Path, Path]:
+    """The find-min and add checkpoints a graph task composes.
+
+    A graph task trains nothing, so its default checkpoint name (``data/checkpoints/dijkstra``) holds no weights: it
+    stands for the ``selection-sort`` and ``add`` checkpoints beside it. ``--checkpoint PATH`` names another find-min
+    engine (a selection-sort NEE checkpoint); the adder is then read from ``add`` in the same folder.
+    """
+    path = Path(path)
+    if path.name in GRAPH_TASKS:
+        return path.parent / "selection-sort", path.parent / "add"
+    return path, path.parent / "add"
+
+
+def load_graph_engines(path: Path, algorithm: str):
+    """The find-min engine (with its mask network) and, for Dijkstra, the adder; ``(finder, adder or None)``."""
+    from .device import tune_cpu
+
+    finder_path, adder_path = graph_engine_paths(path)
+    finder = load_selection_sort(finder_path)
+    adder = load_arithmetic(adder_path, "add") if algorithm == "dijkstra" else None
+    tune_cpu(threads=1)
+    return finder, adder
+
+
+def train_graph_task(algorithm: str, out: Path, seed: int = 0, steps: int | None = None, progress: bool = True):
+    """Nothing to train: the graph algorithms compose engines trained for sorting and addition, unchanged."""
+    needs = "selection-sort and add checkpoints" if algorithm == "dijkstra" else "selection-sort checkpoint"
+    raise ValueError(f"{algorithm} trains nothing: it composes the {needs} without retraining; "
+                     f"train those (e.g. nee-lite train selection-sort), then run nee-lite evaluate {algorithm}")
+
+
+def evaluate_graph_task(algorithm: str, path: Path) -> list[dict]:
+    """Per-size accuracy (per node, per graph) on the stored test graphs, ``data/test_sets/graphs.json``."""
+    from .graph_algorithms import evaluation_table
+
+    return evaluation_table(algorithm, *load_graph_engines(path, algorithm))
+
+
+def run_graph_task(algorithm: str, path: Path, data) -> list:
+    """``data``: a JSON array of graphs ``{"n", "edges", "source"}``. Dijkstra returns each graph's distances
+    (None where unreachable); Prim returns ``{"edges": [[u, v, w], ...], "weight": total}`` per graph."""
+    from .graph_algorithms import run_algorithm
+    from .graphs import parse_graphs
+
+    graphs = parse_graphs(data, algorithm)
+    finder, adder = load_graph_engines(path, algorithm)
+    return run_algorithm(algorithm, finder, adder, graphs)[0 if algorithm == "dijkstra" else 1]
+
+
+def _graph_task(algorithm: str, summary: str) -> Task:
+    return Task(name=algorithm, summary=summary,
+                input_help='a JSON array of graphs {"n": N, "edges": [[u, v, w], ...], "source": s}, '
+                           "weights 0 to 255",
+                train=partial(train_graph_task, algorithm), evaluate=partial(evaluate_graph_task, algorithm),
+                run=partial(run_graph_task, algorithm))
+
+
+TASKS["dijkstra"] = _graph_task("dijkstra", "shortest distances by the find-min and add NEEs composed, no retraining; "
+                                            "all sums at most 255")
+TASKS["prim"] = _graph_task("prim", "minimum spanning tree of the source's component by the find-min NEE, "
+                                    "no retraining")

@@ -20,3 +20,12 @@ def test_chapter_benchmark_lists_the_toc_chapters():
     listed = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "chapters.py"), "--list"],
                             check=True, capture_output=True, text=True).stdout.split()
     assert listed[0] == "numbers_as_bits" and "conditional_masking" in listed
+
+
+def test_graph_benchmark_runs_and_writes_json(tmp_path):
+    out = tmp_path / "graphs.json"
+    subprocess.run([sys.executable, str(ROOT / "benchmarks" / "graphs.py"), "--sizes", "25", "--out", str(out)],
+                   check=True, capture_output=True, text=True)
+    result = json.loads(out.read_text())
+    assert [(row["algorithm"], row["nodes"]) for row in result["rows"]] == [("dijkstra", 25), ("prim", 25)]
+    assert result["total_s"] > 0 and all(row["per_graph"] == 1.0 for row in result["rows"])
