@@ -5,7 +5,8 @@ The companion package of the book. Each module holds one idea, in the order the 
 shared loop), ``checkpoints`` (weights plus a card), ``representations`` (chapter "Numbers as bits"),
 ``lists`` (test lists and scores), ``transformer`` and ``seq2seq`` (chapter "Attention collapse"), ``nee`` and
 ``widgets`` (chapter "Conditional masking"), ``merge`` (chapter "Merge sort"), ``arithmetic`` (chapter "Learning
-arithmetic"), ``tasks`` and ``cli`` (the ``nee-lite`` command).
+arithmetic"), ``graphs``, ``graph_algorithms`` and ``graph_widgets`` (chapter "Dijkstra"), ``graph_min`` (chapter
+"Prim"), ``tasks`` and ``cli`` (the ``nee-lite`` command).
 """
 
 from .checkpoints import load_checkpoint, read_card, save_checkpoint

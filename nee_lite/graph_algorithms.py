@@ -32,7 +32,8 @@ import torch.nn.functional as F
 
 __all__ = ["POINTER_TOLERANCE", "first_pointer", "find_min", "min_of_two", "add", "GraphBatch", "GraphTrace",
            "GraphRun", "neural_dijkstra", "neural_prim", "dijkstra_answers", "prim_trees", "run_algorithm",
-           "evaluation_table", "check_relaxation", "distance_lists", "check_selection"]
+           "evaluation_table", "check_relaxation", "distance_lists", "check_selection", "first_selection_error",
+           "check_one_among_many"]
 
 #: Copies of one number get the same attention up to float rounding (log-probabilities within about 1e-4 of
 #: each other), a larger number at least 10 less; a position counts as "pointed at" within this margin.
@@ -237,9 +238,10 @@ def run_algorithm(algorithm: str, finder, adder, graphs, batch_size: int = 100) 
     return first, second
 
 
-def evaluation_table(algorithm: str, finder, adder=None, test_set=None) -> list[dict]:
+def evaluation_table(algorithm: str, finder, adder=None, test_set=None, answers: dict | None = None) -> list[dict]:
     """Per graph size: per-node and per-graph accuracy of the composed engines on the stored test graphs, and the
-    seconds the networks took (100 graphs in one batch). ``test_set``: size -> graphs (default: the stored set)."""
+    seconds the networks took (100 graphs in one batch). ``test_set``: size -> graphs (default: the stored set);
+    ``answers``, if given a dict, receives the engines' answers per size (to look at the graphs they got wrong)."""
     import time
 
     from .graphs import graph_test_set, score_dijkstra, score_prim
@@ -249,6 +251,8 @@ def evaluation_table(algorithm: str, finder, adder=None, test_set=None) -> list[
         started = time.perf_counter()
         first, second = run_algorithm(algorithm, finder, adder, graphs)
         seconds = time.perf_counter() - started
+        if answers is not None:
+            answers[size] = (first, second)
         score = score_dijkstra(graphs, first, second) if algorithm == "dijkstra" else score_prim(graphs, first, second)
         rows.append({"nodes": size, **{key: round(value, 6) for key, value in score.items()},
                      "seconds": round(seconds, 1)})
@@ -298,3 +302,43 @@ def check_selection(finder, lengths=(25, 50, 100, 200), count: int = 500, seed: 
                      "argmax_not_first": int((log_pointer.argmax(-1) != shown.argmin(1)).sum()),
                      "tie_gap": float(gap[is_min].max()), "other_gap": float(gap[~is_min & ~hide].min())})
     return rows
+
+
+def first_selection_error(trace: GraphTrace, row: int, end: int = 256) -> dict | None:
+    """The first step at which graph ``row``'s selection went wrong, judged on the recorded list itself: the value
+    is not the smallest visible entry, or the pointer is not on one. Returns the step, how many entries were
+    visible, the smallest, what the engine emitted and pointed at, how many visible entries hold the smallest, how
+    many lie at most 8 above it, and the median visible entry; None if every selection was right."""
+    for step, (entries, mask, value, chosen) in enumerate(zip(trace.entries, trace.masks, trace.values, trace.chosen)):
+        full = torch.cat([entries[row], torch.tensor([end])])
+        visible = full[~mask[row]]
+        smallest = int(visible.min())
+        if int(value[row]) != smallest or bool(mask[row, chosen[row]]) or int(full[chosen[row]]) != smallest:
+            return {"step": step, "visible": len(visible), "smallest": smallest, "value": int(value[row]),
+                    "pointed_at": int(full[chosen[row]]), "copies": int((visible == smallest).sum()),
+                    "within_8": int(((visible > smallest) & (visible <= smallest + 8)).sum()),
+                    "median": int(visible.float().median())}
+        if not trace.running[step][row]:
+            return None
+    return None
+
+
+def check_one_among_many(finder, lengths=(50, 100, 150, 200, 300), spread: int = 1, repeats: int = 1,
+                         seed: int = 0) -> dict[int, list[int]]:
+    """For every ``x`` in ``0 .. 255 - spread`` (``repeats`` times) and each length ``L``: one ``x`` at a random
+    position among ``L - 1`` numbers drawn from ``x + 1 .. x + spread``, then END. Returns, per length, the ``x``
+    whose value or pointer the engine got wrong (each once). Dense graphs produce this near-tie: a single smallest
+    key among very many keys just above it."""
+    end = finder.codec.end
+    numbers = torch.arange(end - spread).repeat(repeats)
+    generator = torch.Generator().manual_seed(seed)
+    failures = {}
+    for length in lengths:
+        lists = numbers[:, None] + 1 + torch.randint(spread, (len(numbers), length), generator=generator)
+        where = torch.randint(length, (len(numbers),), generator=generator)
+        lists[torch.arange(len(numbers)), where] = numbers
+        lists = torch.cat([lists, torch.full((len(numbers), 1), end)], 1)
+        value, log_pointer = find_min(finder, lists, torch.zeros(lists.shape, dtype=torch.bool))
+        wrong = (value != numbers) | (first_pointer(log_pointer) != where)
+        failures[length] = sorted(set(numbers[wrong].tolist()))
+    return failures

@@ -6,7 +6,8 @@
   networkx: visited nodes, the frontier, current distances or keys, the node the pointer chose, the edges it
   offered and which offers won, and the pointer's attention over the list.
 * :func:`graph_step_viewer` puts that drawing under a slider; :func:`plot_graph_steps` shows several steps at
-  once, for the rendered page; :func:`plot_graph_scores` plots accuracy against graph size.
+  once, for the rendered page; :func:`plot_graph_scores` plots accuracy against graph size, and
+  :func:`plot_families` draws one test graph of each family.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from matplotlib.patches import FancyBboxPatch
 from .plotting import COLORS
 
 __all__ = ["ROLE_COLORS", "PSEUDOCODE", "plot_composition", "graph_layout", "draw_graph_step", "draw_pointer",
-           "graph_step_viewer", "plot_graph_steps", "plot_graph_scores"]
+           "graph_step_viewer", "plot_graph_steps", "plot_graph_scores", "plot_families"]
 
 #: The paper's Figure 1 colours: blue = comparison, red = arithmetic, yellow = pointer manipulation.
 ROLE_COLORS = {"find-min NEE": "#9ecae1", "adder NEE": "#fc9272", "mask network": "#fee391", "plain code": "#e0e0e0"}
@@ -104,8 +105,16 @@ def plot_composition(algorithm: str = "dijkstra"):
 
 # ---------------------------------------------------------------------------------------- step-through
 def graph_layout(graph, seed: int = 0) -> dict:
-    """Node positions for drawing (a seeded spring layout, so every picture of a graph looks the same)."""
-    return nx.spring_layout(graph.to_networkx(), seed=seed)
+    """Node positions for drawing: a seeded spring layout per connected component (largest first, side by side),
+    so every picture of a graph looks the same and a small component does not squeeze the rest."""
+    nx_graph = graph.to_networkx() if hasattr(graph, "to_networkx") else graph
+    pos, left = {}, 0.0
+    for component in sorted(nx.connected_components(nx_graph), key=lambda c: (-len(c), min(c))):
+        size = 0.5 * np.sqrt(len(component))
+        placed = nx.spring_layout(nx_graph.subgraph(component), seed=seed, center=(left + size, 0), scale=size)
+        pos.update({node: np.asarray(xy) for node, xy in placed.items()})
+        left += 2 * size + 0.4
+    return pos
 
 
 def _step_state(trace, step: int, row: int, n: int):
@@ -118,6 +127,15 @@ def _step_state(trace, step: int, row: int, n: int):
     offered = trace.candidates[step][row, :n].numpy() if running and step < len(trace.candidates) else np.full(n, -1)
     won = trace.won[step][row, :n].numpy() if running and step < len(trace.won) else np.zeros(n, dtype=bool)
     return visited, chosen, after, offered, won
+
+
+def _parents_so_far(trace, step: int, row: int, n: int) -> np.ndarray:
+    """Each node's predecessor (Dijkstra) or parent (Prim) after ``step``: the last node whose offer to it won."""
+    parents = np.full(n, -1)
+    for index in range(min(step + 1, len(trace.won))):
+        if trace.running[index][row]:
+            parents[trace.won[index][row, :n].numpy()] = int(trace.chosen[index][row])
+    return parents
 
 
 def _node_colors(visited, chosen, entries, end):
@@ -134,15 +152,18 @@ def _node_colors(visited, chosen, entries, end):
 
 def draw_graph_step(graph, trace, step: int, row: int = 0, ax=None, pos=None, end: int = 256, title: bool = True):
     """Draw step ``step`` of graph ``row``: grey = visited (hidden), red = the node the pointer chose, blue = seen
-    but not visited, white = still infinite. Labels: distances (or keys) after the step; orange edges: offers from
-    the chosen node, green ones: offers that won."""
+    but not visited, white = still infinite. Labels: distances (or keys) after the step; black edges: each node's
+    current predecessor (parent); orange edges: offers from the chosen node, green ones: offers that won."""
     ax = ax or plt.subplots(figsize=(6, 5))[1]
     pos = pos or graph_layout(graph)
     nx_graph = graph.to_networkx()
     visited, chosen, after, offered, won = _step_state(trace, step, row, graph.n)
     offered_edges = [(chosen, v) for v in np.flatnonzero(offered >= 0)] if chosen is not None else []
     won_edges = [(chosen, v) for v in np.flatnonzero(won)] if chosen is not None else []
+    parents = _parents_so_far(trace, step, row, graph.n)
     nx.draw_networkx_edges(nx_graph, pos, ax=ax, edge_color="#bdbdbd", width=1.0)
+    nx.draw_networkx_edges(nx_graph, pos, edgelist=[(p, v) for v, p in enumerate(parents) if p >= 0], ax=ax,
+                           edge_color="#252525", width=1.8)
     nx.draw_networkx_edges(nx_graph, pos, edgelist=offered_edges, ax=ax, edge_color="#fd8d3c", width=2.0)
     nx.draw_networkx_edges(nx_graph, pos, edgelist=won_edges, ax=ax, edge_color="#31a354", width=3.0)
     nx.draw_networkx_edge_labels(nx_graph, pos, edge_labels=nx.get_edge_attributes(nx_graph, "weight"), ax=ax,
@@ -218,14 +239,40 @@ def plot_graph_scores(rows, metrics: dict, references: dict | None = None, ax=No
     markers (``references``: label -> ``(nodes, accuracy)`` points)."""
     ax = ax or plt.subplots(figsize=(7, 3.8))[1]
     nodes = [row["nodes"] for row in rows]
-    for (key, label), marker in zip(metrics.items(), "osD^"):
-        ax.plot(nodes, [row[key] for row in rows], marker + "-", label=label)
-    for (label, points), marker in zip((references or {}).items(), "*PX"):
+    styles = [dict(marker="o", ms=6, color=COLORS["nee"]), dict(marker="s", ms=11, mfc="none", color="#2ca02c"),
+              dict(marker="D", ms=8, mfc="none", color="#9467bd")]
+    for (key, label), style in zip(metrics.items(), styles):
+        ax.plot(nodes, [row[key] for row in rows], "-", label=label, **style)
+    for (label, points), (marker, color) in zip((references or {}).items(),
+                                                [("*", "#7f7f7f"), ("P", COLORS["baseline"]), ("X", "#ff7f0e")]):
         xs, ys = zip(*points)
-        ax.scatter(xs, ys, marker=marker, s=120, zorder=3, label=label)
+        ax.scatter(xs, ys, marker=marker, s=110, zorder=3, color=color, alpha=0.8, label=label)
     ax.axvline(train_nodes, color="grey", linestyle=":", label=f"largest training list ({train_nodes})")
     ax.set_xlabel("nodes per graph")
     ax.set_ylabel("accuracy")
     ax.set_ylim(0.8, 1.02)
     ax.legend(fontsize=8, loc="lower left")
     return ax
+
+
+def plot_families(graphs, columns: int = 5):
+    """The first graph of every family in ``graphs`` (a test set of one size), drawn small: red = the source,
+    grey = nodes the source cannot reach."""
+    firsts = {}
+    for graph in graphs:
+        firsts.setdefault(graph.spec.get("family", "graph"), graph)
+    rows = -(-len(firsts) // columns)
+    fig, axes = plt.subplots(rows, columns, figsize=(2.8 * columns, 2.7 * rows))
+    for ax, (family, graph) in zip(np.ravel(axes), firsts.items()):
+        nx_graph = graph.to_networkx()
+        reached = nx.node_connected_component(nx_graph, graph.source)
+        colors = [COLORS["heldout"] if v == graph.source else COLORS["nee"] if v in reached else "#bdbdbd"
+                  for v in range(graph.n)]
+        nx.draw_networkx(nx_graph, graph_layout(nx_graph), ax=ax, node_size=18, node_color=colors,
+                         with_labels=False, width=0.4, edge_color="#969696")
+        ax.set_title(f"{family}\n{graph.n} nodes, {len(graph.edges)} edges", fontsize=8)
+        ax.axis("off")
+    for ax in np.ravel(axes)[len(firsts):]:
+        ax.axis("off")
+    fig.tight_layout()
+    return fig

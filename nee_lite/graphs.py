@@ -34,7 +34,8 @@ import numpy as np
 __all__ = ["MAX_VALUE", "MAX_NODES", "FAMILIES", "WEIGHT_KINDS", "ALGORITHMS", "TEST_SIZES", "GRAPHS_PER_SIZE",
            "WeightedGraph", "build_structure", "shortest_distances", "dijkstra_weights", "prim_weights",
            "make_graph", "graph_specs", "write_graph_test_sets", "graph_test_set", "tentative_overflow",
-           "reference_dijkstra", "reference_prim", "tree_edges", "score_dijkstra", "score_prim", "parse_graphs"]
+           "algorithm_trace", "reference_dijkstra", "reference_prim", "tree_edges", "score_dijkstra", "score_prim",
+           "parse_graphs"]
 
 MAX_VALUE = 255  # the largest number the 8-bit engines read and write; 256 is the end token, infinity
 MAX_NODES = 500  # the command line's limit: the find-min engine was checked on lists up to about this long
@@ -285,23 +286,45 @@ def tentative_overflow(graph: WeightedGraph):
     return None
 
 
-def _greedy(graph: WeightedGraph, relax) -> tuple[np.ndarray, np.ndarray]:
+def _greedy(graph: WeightedGraph, relax, trace: list | None = None) -> tuple[np.ndarray, np.ndarray]:
     """The loop Dijkstra and Prim share, with the networks' tie rules: select the lowest-numbered unvisited node
-    of smallest entry; ``relax(entry_u, row)`` gives the new candidates, taken only where strictly smaller."""
+    of smallest entry; ``relax(entry_u, row)`` gives the new candidates, taken only where strictly smaller.
+
+    ``trace`` (a list) receives every question the find-min engine is asked: ``(entries, visited)`` before each
+    selection, the last one with nothing left to select, and ``([entry_v, candidate], None)`` for each relaxation.
+    """
     weights = graph.matrix()
     entry = np.full(graph.n, np.inf)
     entry[graph.source] = 0
     parent = np.full(graph.n, -1)
     visited = np.zeros(graph.n, dtype=bool)
-    for _ in range(graph.n):
+    for _ in range(graph.n + 1):
+        if trace is not None:
+            trace.append((entry.copy(), visited.copy()))
         u = int(np.argmin(np.where(visited, np.inf, entry)))
         if visited[u] or entry[u] == np.inf:
             break
         visited[u] = True
         candidate = relax(entry[u], weights[u])
-        better = (weights[u] >= 0) & ~visited & (candidate < entry)
+        offered = (weights[u] >= 0) & ~visited
+        if trace is not None:
+            trace.extend((np.array([entry[v], candidate[v]]), None) for v in np.flatnonzero(offered))
+        better = offered & (candidate < entry)
         entry[better], parent[better] = candidate[better], u
     return entry, parent
+
+
+def algorithm_trace(graph: WeightedGraph, algorithm: str, end: int = MAX_VALUE + 1) -> list[tuple[list, list]]:
+    """Every list the find-min engine is asked about while ``algorithm`` runs on ``graph``, as it would see it:
+    ``(numbers ending in END, hidden)``; infinity is ``end``. The training data of a graph find-min engine."""
+    trace: list = []
+    _greedy(graph, (lambda d, row: d + row) if algorithm == "dijkstra" else (lambda key, row: row.astype(float)),
+            trace)
+    rows = []
+    for entries, visited in trace:
+        numbers = [end if x == np.inf else int(x) for x in entries] + [end]
+        rows.append((numbers, [False] * len(numbers) if visited is None else visited.tolist() + [False]))
+    return rows
 
 
 def reference_dijkstra(graph: WeightedGraph) -> tuple[list, list]:

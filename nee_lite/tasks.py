@@ -520,3 +520,42 @@ TASKS["dijkstra"] = _graph_task("dijkstra", "shortest distances by the find-min 
                                             "all sums at most 255")
 TASKS["prim"] = _graph_task("prim", "minimum spanning tree of the source's component by the find-min NEE, "
                                     "no retraining")
+
+
+def graph_min_table(model) -> list[dict]:
+    """Both graph algorithms on the stored test graphs with ``model`` as the find-min engine (the shipped adder)."""
+    from .graph_algorithms import evaluation_table
+
+    adder = load_arithmetic(default_checkpoint("add"), "add")
+    return [{"algorithm": algorithm, **row} for algorithm in GRAPH_TASKS
+            for row in evaluation_table(algorithm, model, adder if algorithm == "dijkstra" else None)]
+
+
+def train_graph_min_task(out: Path, seed: int = 0, steps: int | None = None, progress: bool = True) -> dict:
+    """Train the find-min engine of chapter "Prim" on traces of Dijkstra and Prim on graphs of at most 8 nodes."""
+    from .device import tune_cpu
+    from .graph_min import GraphMinData, train_graph_min
+    from .nee import NEEConfig
+
+    tune_cpu(threads=1)
+    train_config = TrainConfig(steps=steps or 2000, batch_size=48, lr=1e-2, warmup_steps=100, min_lr_ratio=0.0,
+                               grad_clip=None, seed=seed)
+    model, engine_result, mask_result = train_graph_min(NEEConfig(), train_config, GraphMinData(), progress=progress)
+    data = {"graphs": "Erdos-Renyi, 2 to 8 nodes, edge probability ~ U(0, 1); batch_size = graphs per step",
+            "traces": "every find-min question of Dijkstra or Prim (drawn per graph), random or hard weights"}
+    tune_cpu(threads=1)
+    card = training_card("graph-min", train_config, data, seed, steps, [engine_result, mask_result],
+                         graph_min_table(model), mask_network_steps=mask_result.steps)
+    save_checkpoint(model, out / "graph-min", card)
+    return card
+
+
+TASKS["graph-min"] = Task(
+    name="graph-min",
+    summary="the find-min NEE trained on traces of Dijkstra and Prim on graphs of at most 8 nodes (as the paper); "
+            "use it with run dijkstra|prim --checkpoint data/checkpoints/graph-min",
+    input_help="a JSON array of non-empty lists of integers in [0, 255]: sorted with this find-min engine",
+    train=train_graph_min_task,
+    evaluate=lambda path: graph_min_table(load_selection_sort(path)),
+    run=run_selection_sort_task,
+)

@@ -11,9 +11,12 @@ from nee_lite.checkpoints import checkpoint_path, data_dir
 from nee_lite.cli import main
 from nee_lite.graph_algorithms import (dijkstra_answers, first_pointer, min_of_two, neural_dijkstra, neural_prim,
                                        prim_trees, run_algorithm)
-from nee_lite.graphs import (FAMILIES, MAX_VALUE, WeightedGraph, build_structure, graph_specs, make_graph,
-                             parse_graphs, reference_dijkstra, reference_prim, score_dijkstra, score_prim,
+from nee_lite.graph_min import train_graph_min, trace_states
+from nee_lite.graphs import (FAMILIES, MAX_VALUE, WeightedGraph, algorithm_trace, build_structure, graph_specs,
+                             make_graph, parse_graphs, reference_dijkstra, reference_prim, score_dijkstra, score_prim,
                              shortest_distances, tentative_overflow, tree_edges)
+from nee_lite import NumberCodec, TrainConfig
+from nee_lite.nee import NEEConfig
 from nee_lite.tasks import load_graph_engines
 
 
@@ -225,3 +228,40 @@ def test_graph_tasks_train_nothing_and_name_what_they_compose(capsys):
     assert err.count("\n") == 1 and "selection-sort and add checkpoints" in err
     assert main(["evaluate", "prim", "--checkpoint", "/no/such/engine"]) == 2
     assert "no checkpoint card" in capsys.readouterr().err
+
+
+# ------------------------------------------------------------------------------- the graph-trace engine
+def test_algorithm_trace_lists_every_question_the_engine_is_asked():
+    path = graph(3, [[0, 1, 4], [1, 2, 5]])
+    assert algorithm_trace(path, "dijkstra") == [
+        ([0, 256, 256, 256], [False] * 4), ([256, 4, 256], [False] * 3),
+        ([0, 4, 256, 256], [True, False, False, False]), ([256, 9, 256], [False] * 3),
+        ([0, 4, 9, 256], [True, True, False, False]), ([0, 4, 9, 256], [True, True, True, False])]
+    assert algorithm_trace(path, "prim")[3] == ([256, 5, 256], [False] * 3)  # Prim offers the weight, not a sum
+
+
+def test_trace_states_target_the_smallest_visible_number():
+    states = trace_states([([7, 3, 3, 256], [False, False, False, False]), ([0, 256, 256], [True, False, False])],
+                          width=5, codec=NumberCodec(8))
+    assert NumberCodec(8).decode(states.target).tolist() == [3, 256]
+    assert states.pointer.tolist() == [[False, True, True, False, False], [False, True, True, False, False]]
+    assert states.hide[:, 3:].tolist() == [[False, True], [True, True]]  # padding is hidden
+
+
+def test_graph_min_training_is_seeded():
+    budget = TrainConfig(steps=3, batch_size=4, lr=1e-2, warmup_steps=1, seed=5)
+    first, run, _ = train_graph_min(NEEConfig(), budget, progress=False, mask_steps=5)
+    second, _, _ = train_graph_min(NEEConfig(), budget, progress=False, mask_steps=5)
+    assert run.steps == 3 and all(torch.equal(a, b) for a, b in zip(first.state_dict().values(),
+                                                                      second.state_dict().values()))
+
+
+def test_graph_tasks_take_another_find_min_checkpoint(capsys, tmp_path):
+    source = tmp_path / "graphs.json"
+    source.write_text(json.dumps([{"n": 4, "edges": [[0, 1, 4], [1, 2, 1], [0, 2, 7]], "source": 0}]))
+    engine = str(checkpoint_path("graph-min"))
+    assert main(["run", "dijkstra", "--input", str(source), "--checkpoint", engine]) == 0
+    assert json.loads(capsys.readouterr().out) == [[0, 4, 5, None]]
+    source.write_text("[[5, 3, 9, 3]]")
+    assert main(["run", "graph-min", "--input", str(source)]) == 0  # a find-min engine and mask network sort
+    assert json.loads(capsys.readouterr().out) == [[3, 3, 5, 9]]
