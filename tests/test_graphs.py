@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 import torch
 
+from nee_lite import NumberCodec, TrainConfig
 from nee_lite.checkpoints import checkpoint_path, data_dir
 from nee_lite.cli import main
 from nee_lite.graph_algorithms import (dijkstra_answers, first_pointer, min_of_two, neural_dijkstra, neural_prim,
@@ -15,7 +16,6 @@ from nee_lite.graph_min import train_graph_min, trace_states
 from nee_lite.graphs import (FAMILIES, MAX_VALUE, WeightedGraph, algorithm_trace, build_structure, graph_specs,
                              make_graph, parse_graphs, reference_dijkstra, reference_prim, score_dijkstra, score_prim,
                              shortest_distances, tentative_overflow, tree_edges)
-from nee_lite import NumberCodec, TrainConfig
 from nee_lite.nee import NEEConfig
 from nee_lite.tasks import load_graph_engines
 
