@@ -56,6 +56,7 @@ class Run:
     device: torch.device = torch.device("cpu")
     quick: bool = False
     progress: bool = True
+    git: dict | None = None  # the code's commit when the run started
 
 
 @dataclass(frozen=True)
@@ -203,21 +204,27 @@ def resolve_device(name: str) -> torch.device:
 
 
 def git_commit() -> dict:
-    """The commit the code ran at, and whether the working tree had changes (None outside a git checkout)."""
+    """The commit the code ran at, and the files that differed from it (None outside a git checkout).
+
+    Results files and reproduced checkpoints are left out of the list: writing them is what a run does.
+    """
     def git(*args):
         return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, timeout=10, check=True).stdout
 
     try:
-        return {"commit": git("rev-parse", "HEAD").strip(), "dirty": bool(git("status", "--porcelain").strip())}
+        changed = [line[3:] for line in git("status", "--porcelain").splitlines()
+                   if not line[3:].endswith("results.json")]
+        return {"commit": git("rev-parse", "HEAD").strip(), "changed_files": changed}
     except (OSError, subprocess.SubprocessError):
-        return {"commit": None, "dirty": None}
+        return {"commit": None, "changed_files": None}
 
 
-def environment(device: torch.device) -> dict:
-    """Where and with what a measurement ran."""
+def environment(device: torch.device, git: dict | None = None) -> dict:
+    """Where and with what a measurement ran (``git``: a :func:`git_commit` taken when the run started)."""
     return {"device": device.type, "device_name": device_name(device), "threads": torch.get_num_threads(),
             "torch": torch.__version__, "python": platform.python_version(), "platform": platform.platform(),
-            "git": git_commit(), "date": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+            "git": git if git is not None else git_commit(),
+            "date": datetime.now(timezone.utc).isoformat(timespec="seconds")}
 
 
 def reproduce_entry(name: str, run: Run) -> dict:
@@ -237,7 +244,7 @@ def reproduce_entry(name: str, run: Run) -> dict:
     except ValueError as error:  # a task that cannot be reproduced says why; the other entries go on
         entry.update(status="failed", error=str(error))
     entry["wall_time_s"] = round(time.perf_counter() - started, 1)
-    entry["environment"] = environment(run.device)
+    entry["environment"] = environment(run.device, run.git)
     return entry
 
 
@@ -290,7 +297,8 @@ def reproduce(names=None, device: str = "auto", quick: bool = False, out: Path |
     if out is None:
         out = Path(tempfile.mkdtemp(prefix="nee-lite-quick-")) if quick else data_dir()
     path = results_path(out)
-    run = Run(checkpoints=Path(out) / "reproduced", seed=seed, device=target, quick=quick, progress=progress)
+    run = Run(checkpoints=Path(out) / "reproduced", seed=seed, device=target, quick=quick, progress=progress,
+              git=git_commit())
     results = read_results(path)
     results["about"] = ("Measured by `nee-lite reproduce` (nee_lite/reproduce.py); book/scorecard.ipynb renders it. "
                         "Each entry says how, where and when it was measured.")
