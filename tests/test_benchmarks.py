@@ -20,3 +20,26 @@ def test_chapter_benchmark_lists_the_toc_chapters():
     listed = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "chapters.py"), "--list"],
                             check=True, capture_output=True, text=True).stdout.split()
     assert listed[0] == "numbers_as_bits" and "conditional_masking" in listed
+
+
+def test_training_throughput_benchmark_runs_and_writes_json(tmp_path):
+    out = tmp_path / "training.json"
+    subprocess.run([sys.executable, str(ROOT / "benchmarks" / "training.py"), "--device", "cpu", "--batch-sizes", "8",
+                    "--steps", "2", "--tasks", "min-of-two", "--quick", "--out", str(out)],
+                   check=True, capture_output=True, text=True)
+    result = json.loads(out.read_text())
+    assert result["device"] == "cpu" and result["device_name"] and result["date"] and result["torch"]
+    assert {(r["data_on"], r["bf16"]) for r in result["throughput"]} == {("host", False), ("host", True),
+                                                                         ("device", False), ("device", True)}
+    assert result["tasks"][0]["task"] == "min-of-two" and result["tasks"][0]["examples_per_s"] > 0
+    assert result["fast_recipe"]["lists_per_s"] > 0
+
+
+def test_inference_benchmark_runs_and_writes_json(tmp_path):
+    out = tmp_path / "inference.json"
+    subprocess.run([sys.executable, str(ROOT / "benchmarks" / "inference.py"), "--device", "cpu", "--length", "6",
+                    "--batch", "3", "--repeats", "1", "--tasks", "selection-sort", "add", "--out", str(out)],
+                   check=True, capture_output=True, text=True)
+    result = json.loads(out.read_text())
+    assert [r["task"] for r in result["results"]] == ["selection-sort", "add"]
+    assert all(r["per_second"] > 0 and r["latency_ms"] > 0 for r in result["results"])
