@@ -1,14 +1,14 @@
 """Benchmark: training throughput and time-to-goal, on a CPU or a GPU.
 
     python benchmarks/training.py [--device auto|cpu|cuda] [--batch-sizes 64 256 1024 4096 16384] [--steps 30]
-                                  [--compile] [--tasks NAME ...] [--quick] [--out FILE]
+                                  [--compile [BATCH_SIZE ...]] [--tasks NAME ...] [--quick] [--out FILE]
 
 Three measurements, written as JSON (default data/benchmarks/training_<device>.json) with the device's name,
 the date and the library versions:
 
 * ``throughput``: training lists per second of the selection-sort NEE through the book's training loop, per batch
   size, with batches drawn on the CPU in Python (the usual loop) and on the device (``nee_lite.gpu``), in float32
-  and under bf16 autocast (and compiled with ``torch.compile``, with ``--compile``);
+  and under bf16 autocast (and compiled with ``torch.compile``, at the ``--compile`` batch sizes);
 * ``tasks``: every ``nee-lite train`` task trained from scratch with its shipped budget on the device: training
   time, examples per second, and whether it reached its goal (the claim its chapter asserts);
 * ``fast_recipe``: the selection-sort NEE trained with on-device batches and the large-batch recipe of chapter
@@ -54,13 +54,12 @@ GOALS = {
 }
 
 
-def throughput_sweep(device, batch_sizes, steps, compile_too):
-    settings = [(data_on, bf16, False) for data_on in ("host", "device") for bf16 in (False, True)]
-    if compile_too:
-        settings += [("device", False, True), ("device", True, True)]
+def throughput_sweep(device, batch_sizes, steps, compile_sizes):
+    plain = [(data_on, bf16, False) for data_on in ("host", "device") for bf16 in (False, True)]
+    compiled_settings = [("device", False, True), ("device", True, True)]
     results = []
     for batch_size in batch_sizes:
-        for data_on, bf16, compiled in settings:
+        for data_on, bf16, compiled in plain + (compiled_settings if batch_size in compile_sizes else []):
             result = training_throughput(batch_size, device, steps=steps, data_on=data_on, bf16=bf16, compile=compiled)
             results.append(result)
             print(f"batch {batch_size:>6}, data on {data_on:<6}, {'bf16' if bf16 else 'fp32'}"
@@ -74,6 +73,9 @@ def task_times(names, device, quick):
         for name in names:
             task = TASKS[name]
             entry = train_and_evaluate(task, Run(Path(folder), device=device, quick=quick, progress=False))
+            if entry.get("trained") is False:
+                results.append({"task": name, "skipped": entry["note"]})
+                continue
             card = json.loads((Path(folder) / f"{name}.json").read_text())
             examples = card["steps"] * card["train"]["batch_size"]
             goal, reached = GOALS.get(name, (None, None))
@@ -90,7 +92,7 @@ def fast_recipe(device, quick):
     recipe = FAST_RECIPE
     if quick:
         recipe = replace(recipe, train=replace(recipe.train, steps=5, batch_size=16, warmup_steps=1), test_lengths=(8,),
-                         test_lists=10)
+                         test_lists=10, mask_steps=5)
     result = run_sorting(recipe, device, progress=False)
     summary = {"recipe": result["run"], "train_seconds": round(result["train_seconds"], 2),
                "lists_per_s": round(result["lists_per_s"], 1), "goal": "every paper test list up to 100 numbers exact",
@@ -105,7 +107,8 @@ def main() -> None:
     parser.add_argument("--device", default="auto")
     parser.add_argument("--batch-sizes", type=int, nargs="+", default=[64, 256, 1024, 4096, 16384])
     parser.add_argument("--steps", type=int, default=30, help="timed steps per throughput setting")
-    parser.add_argument("--compile", action="store_true", help="also time torch.compile (compiles once per setting)")
+    parser.add_argument("--compile", type=int, nargs="*", default=None, metavar="BATCH_SIZE",
+                        help="also time torch.compile, at these batch sizes (none given: all); it compiles per setting")
     parser.add_argument("--tasks", nargs="*", default=None, help="tasks to time to their goal (default: all)")
     parser.add_argument("--quick", action="store_true", help="smoke test: a few steps per task, goals not judged")
     parser.add_argument("--out", type=Path, default=None)
@@ -117,7 +120,8 @@ def main() -> None:
     result = {"benchmark": "training throughput and time-to-goal", "device": device.type,
               "device_name": device_name(device), "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
               "torch": torch.__version__, "python": platform.python_version(), "threads": torch.get_num_threads(),
-              "quick": args.quick, "throughput": throughput_sweep(device, args.batch_sizes, args.steps, args.compile),
+              "quick": args.quick, "throughput": throughput_sweep(device, args.batch_sizes, args.steps,
+                                             args.batch_sizes if args.compile == [] else args.compile or []),
               "fast_recipe": fast_recipe(device, args.quick), "tasks": task_times(names, device, args.quick)}
     out = args.out or data_dir() / "benchmarks" / f"training_{device.type}.json"
     out.parent.mkdir(parents=True, exist_ok=True)

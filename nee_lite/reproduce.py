@@ -88,7 +88,8 @@ def train_and_evaluate(task, run: Run) -> dict:
 
     The table is the one the card records right after training (the same rows ``nee-lite evaluate`` prints); a
     task whose card has none is evaluated from its new checkpoint. ``device`` and ``quick`` are passed only to a
-    ``train`` that takes them; a task that cannot take a device trains on the CPU, and the entry says so.
+    ``train`` that takes them; a task that cannot take a device trains on the CPU, and the entry says so. A task
+    whose ``train`` refuses (it trains nothing of its own) is only evaluated (:func:`evaluate_only`).
     """
     parameters = inspect.signature(task.train).parameters
     options = {"out": run.checkpoints, "seed": run.seed, "steps": QUICK_STEPS if run.quick else None,
@@ -97,12 +98,28 @@ def train_and_evaluate(task, run: Run) -> dict:
         options["device"] = run.device
     if "quick" in parameters:
         options["quick"] = run.quick
-    card = task.train(**options)
+    try:
+        card = task.train(**options)
+    except ValueError as error:  # a task that trains nothing of its own (it composes other tasks' models)
+        return evaluate_only(task, run, str(error))
     rows = card.get("accuracy")
     if rows is None:
         rows = task.evaluate(run.checkpoints / task.name)
     return {"rows": rows, "train_wall_time_s": card.get("wall_time_s"), "steps": card.get("steps"),
             "trained_on": card.get("device", "cpu"), "checkpoint": checkpoint_record(run.checkpoints / task.name)}
+
+
+def evaluate_only(task, run: Run, reason: str) -> dict:
+    """Measure a task whose ``train`` refuses (e.g. Dijkstra, which composes the sorting and addition engines).
+
+    It is evaluated with the checkpoints reproduced in this run (a task composing others finds them beside its own
+    name), or, if those are not there (``--tasks`` named it alone), with the shipped ones; the entry says which.
+    """
+    try:
+        rows, source = task.evaluate(run.checkpoints / task.name), "checkpoints reproduced in this run"
+    except ValueError:
+        rows, source = task.evaluate(checkpoint_path(task.name)), "shipped checkpoints (data/checkpoints)"
+    return {"rows": rows, "trained": False, "note": reason, "evaluated_with": source, "train_wall_time_s": None}
 
 
 # ------------------------------------------------------------------------------------------ experiments

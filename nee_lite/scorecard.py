@@ -136,11 +136,15 @@ def _measure(line: Line, entry: dict | None) -> dict:
     return measured
 
 
-def _verdict(line: Line, ours: dict) -> str | None:
-    """Whether ours meets the paper's number on the paper's metric (None when there is nothing to compare)."""
+def _on_paper_metric(line: Line, ours: dict):
+    """Ours on the metric the paper's number measures (None when there is nothing to compare)."""
     if line.paper is None or "exact_match" not in ours:
         return None
-    value = ours["exact_match"] if line.compare == "exact" or line.per_element is None else ours["per_element"]
+    return ours["exact_match"] if line.compare == "exact" or line.per_element is None else ours["per_element"]
+
+
+def _verdict(line: Line, value) -> str | None:
+    """Whether ours (on the paper's metric) meets the paper's number."""
     if value is None:
         return None
     if line.paper.bound == "<":
@@ -154,8 +158,9 @@ def scorecard(results: dict) -> list[dict]:
     rows = []
     for line in LINES:
         ours = _measure(line, entries.get(line.entry))
+        value = _on_paper_metric(line, ours)
         rows.append({"chapter": line.chapter, "claim": line.claim, "entry": line.entry, "paper": line.paper,
-                     "clrs": line.clrs, "ours": ours, "verdict": _verdict(line, ours)})
+                     "clrs": line.clrs, "ours": ours, "on_paper_metric": value, "verdict": _verdict(line, value)})
     return rows
 
 

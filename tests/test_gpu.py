@@ -58,9 +58,34 @@ def test_host_batches_are_the_usual_loop():
 
 def test_a_tiny_run_trains_and_tests_closed_loop():
     run = SortingRun(bits=10, train=TrainConfig(steps=3, batch_size=8, warmup_steps=1), test_lengths=(5,),
-                     test_lists=4)
+                     test_lists=4, mask_steps=2)
     result = run_sorting(run, progress=False)
     assert result["rows"][0]["length"] == 5 and result["rows"][0]["lists"] == 4 and result["bits"] == 10
     assert result["model"].codec.bits == 10 and result["lists_per_s"] > 0
     with pytest.raises(ValueError, match="8-bit numbers but the data 12-bit"):
-        train_sorting_nee(NEEConfig(bits=8), TrainConfig(steps=1), DeviceSortData(bits=12), progress=False)
+        train_sorting_nee(NEEConfig(bits=8), TrainConfig(steps=1), DeviceSortData(bits=12), progress=False, mask_steps=1)
+
+
+def test_recorded_benchmarks_are_read_and_the_best_setting_found(tmp_path):
+    import json
+
+    from nee_lite.gpu import benchmark_record, best_throughput
+
+    assert benchmark_record("training", "cuda", folder=tmp_path) is None  # nobody measured on a GPU here
+    rows = [{"batch_size": b, "data_on": "device", "bf16": False, "compile": False, "lists_per_s": b * 10.0}
+            for b in (64, 4096)] + [{"batch_size": 4096, "data_on": "host", "bf16": False, "compile": False,
+                                     "lists_per_s": 1e9}]
+    (tmp_path / "training_cuda.json").write_text(json.dumps({"device_name": "A GPU", "throughput": rows}))
+    record = benchmark_record("training", "cuda", folder=tmp_path)
+    assert best_throughput(record, data_on="device", bf16=False)["batch_size"] == 4096
+    with pytest.raises(ValueError, match="no throughput row"):
+        best_throughput(record, data_on="disk")
+
+
+def test_pointer_scores_need_an_engine_without_encoder_layers():
+    from nee_lite.gpu import pointer_scores
+
+    scores = pointer_scores(NEE(NEEConfig(bits=4, encoder_layers=0)))
+    assert scores.shape == (17,) and scores.max() == 0
+    with pytest.raises(ValueError, match="depends on the other numbers"):
+        pointer_scores(NEE(NEEConfig(bits=4)))

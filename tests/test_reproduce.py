@@ -70,3 +70,20 @@ def test_a_broken_results_file_is_refused_clearly(tmp_path):
     (tmp_path / "results.json").write_text("{not json")
     with pytest.raises(ValueError, match="not valid JSON"):
         read_results(tmp_path / "results.json")
+
+
+def test_a_task_that_trains_nothing_is_evaluated_with_the_checkpoints_of_the_run(tmp_path, monkeypatch):
+    from nee_lite import tasks
+    from nee_lite.reproduce import Run, train_and_evaluate
+
+    def refuse(**_):
+        raise ValueError("composes the others")
+
+    seen = []
+    composed = tasks.Task("composed", "a task that composes others", "-", refuse,
+                          lambda path: seen.append(path) or [{"nodes": 5, "per_node": 1.0, "per_graph": 1.0}],
+                          lambda path, data: [])
+    monkeypatch.setitem(tasks.TASKS, "composed", composed)
+    entry = train_and_evaluate(composed, Run(tmp_path))
+    assert entry["trained"] is False and entry["note"] == "composes the others" and entry["rows"][0]["nodes"] == 5
+    assert seen == [tmp_path / "composed"] and entry["evaluated_with"] == "checkpoints reproduced in this run"
