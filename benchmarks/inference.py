@@ -65,7 +65,8 @@ def pair_case(name, device, args):
         model = load_arithmetic(default_checkpoint(name), name)
         top = model.codec.max_value
         a = torch.randint(top + 1, (8192,), generator=generator)
-        b = (torch.rand(8192, generator=generator) * ((top - a) + 1 if name == "add" else top // a.clamp(min=1) + 1)).long()
+        room = (top - a) + 1 if name == "add" else top // a.clamp(min=1) + 1  # b in 0 .. room - 1 keeps it in range
+        b = (torch.rand(8192, generator=generator) * room).long()
     model = model.to(device)
     return {"unit": "pairs", "latency": lambda: model.predict(a[:1], b[:1]), "batch": lambda: model.predict(a, b),
             "batch_size": len(a)}

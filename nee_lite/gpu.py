@@ -30,7 +30,7 @@ import torch
 from .encoding import NumberCodec
 from .lists import PROGRESSION_CAP, paper_test_lists, score_sorted
 from .nee import NEE, NEEConfig, SelectionSortNEE, SortStates, engine_loss, train_mask_network
-from .training import TrainConfig, TrainResult, train
+from .training import TrainConfig, train
 
 __all__ = ["sorting_lists", "sorting_states", "DeviceSortData", "device_batches", "host_batches", "with_autocast",
            "train_sorting_nee", "training_throughput", "SortingRun", "FAST_RECIPE", "SCALED_CPU", "SCALED_GPU",

@@ -3,7 +3,7 @@
 :data:`LINES` lists what the book reproduces, one line per number: which results entry and which row hold ours,
 and which published number (:mod:`nee_lite.reference`) it stands beside. :func:`scorecard` fills the lines in
 from a results file written by ``nee-lite reproduce``; nothing is typed in by hand, and a line whose entry is
-missing says "not yet measured". :func:`render_markdown` turns it into the page's table.
+missing says "not yet measured". :func:`render_html` turns it into the page's table (:func:`render_markdown` into Markdown, for a terminal or a README).
 
 Rows are found by their fields. A size is the row's ``length``, ``nodes``, ``size`` or ``n``; per-element accuracy
 is ``per_element`` or ``per_node``, whole-output exact match ``exact_match`` or ``per_graph`` (the names a task's
@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from .reference import CLRS, PAPER, TABLE_2_COUNTS, Reference
 
-__all__ = ["Line", "LINES", "scorecard", "render_markdown", "training_time", "SIZE_KEYS"]
+__all__ = ["Line", "LINES", "scorecard", "render_markdown", "render_html", "training_time", "SIZE_KEYS"]
 
 SIZE_KEYS = ("length", "nodes", "size", "n")
 PER_ELEMENT_KEYS = ("per_element", "per_node")
@@ -214,3 +214,28 @@ def render_markdown(rows: list[dict]) -> str:
     lines += [f"[{number}] {cite}; {metric}" + (f"; {note}" if note else "") + ("  " if number < len(numbers) else "")
               for (cite, metric, note), number in numbers.items()]
     return "\n".join(lines)
+
+
+def render_html(rows: list[dict]) -> str:
+    """The scorecard as an HTML table (what the book page shows: its Markdown outputs have no tables), then its
+    numbered sources."""
+    from html import escape
+
+    numbers = _sources(rows)
+    head = ("Claim", "Paper", "CLRS", "Ours: per element", "Ours: exact match", "vs paper", "Trained in")
+    lines = ['<table class="scorecard">', "<thead><tr>" + "".join(f"<th>{h}</th>" for h in head) + "</tr></thead>",
+             "<tbody>"]
+    chapter = None
+    for row in rows:
+        if row["chapter"] != chapter:
+            chapter = row["chapter"]
+            lines.append(f'<tr><th colspan="{len(head)}" style="text-align:left">{escape(chapter)}</th></tr>')
+        ours = row["ours"]
+        cells = (row["claim"], _reference(row["paper"], numbers), _reference(row["clrs"], numbers),
+                 _percent(ours.get("per_element")) if "exact_match" in ours else "",
+                 _ours_exact(ours).replace("*", ""), row["verdict"] or "", ours.get("training", ""))
+        lines.append("<tr>" + "".join(f"<td>{escape(str(cell))}</td>" for cell in cells) + "</tr>")
+    lines += ["</tbody>", "</table>", "<p>"]
+    lines += [f"[{number}] {escape(cite)}; {escape(metric)}" + (f"; {escape(note)}" if note else "") + "<br>"
+              for (cite, metric, note), number in numbers.items()]
+    return "\n".join(lines + ["</p>"])

@@ -63,7 +63,8 @@ def test_a_tiny_run_trains_and_tests_closed_loop():
     assert result["rows"][0]["length"] == 5 and result["rows"][0]["lists"] == 4 and result["bits"] == 10
     assert result["model"].codec.bits == 10 and result["lists_per_s"] > 0
     with pytest.raises(ValueError, match="8-bit numbers but the data 12-bit"):
-        train_sorting_nee(NEEConfig(bits=8), TrainConfig(steps=1), DeviceSortData(bits=12), progress=False, mask_steps=1)
+        train_sorting_nee(NEEConfig(bits=8), TrainConfig(steps=1), DeviceSortData(bits=12), progress=False,
+                          mask_steps=1)
 
 
 def test_recorded_benchmarks_are_read_and_the_best_setting_found(tmp_path):

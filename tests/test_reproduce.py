@@ -41,7 +41,8 @@ def test_naming_tasks_updates_only_their_entries(quick_results, tmp_path):
     assert main(["reproduce", "--quick", "--device", "cpu", "--tasks", "min-of-two", "--out", str(tmp_path)]) == 0
     after = read_results(path)
     assert after["entries"]["numbers-as-bits"]["marker"] == "kept"
-    assert after["entries"]["min-of-two"]["environment"]["date"] >= before["entries"]["min-of-two"]["environment"]["date"]
+    dates = [results["entries"]["min-of-two"]["environment"]["date"] for results in (before, after)]
+    assert dates[1] >= dates[0]
 
 
 def test_every_task_and_experiment_can_be_named():
@@ -87,3 +88,16 @@ def test_a_task_that_trains_nothing_is_evaluated_with_the_checkpoints_of_the_run
     entry = train_and_evaluate(composed, Run(tmp_path))
     assert entry["trained"] is False and entry["note"] == "composes the others" and entry["rows"][0]["nodes"] == 5
     assert seen == [tmp_path / "composed"] and entry["evaluated_with"] == "checkpoints reproduced in this run"
+
+
+def test_train_takes_a_device_and_refuses_one_that_is_not_here(capsys, tmp_path):
+    import torch
+
+    assert main(["train", "min-of-two", "--steps", "2", "--device", "auto", "--out", str(tmp_path)]) == 0
+    assert json.loads((tmp_path / "min-of-two.json").read_text())["device"] in ("cpu", "cuda", "mps")
+    capsys.readouterr()
+    code = main(["train", "min-of-two", "--device", "tpu"])
+    _, err = capsys.readouterr()
+    assert code == 2 and "unknown device 'tpu'" in err and err.count("\n") == 1
+    if not torch.cuda.is_available():
+        assert main(["train", "min-of-two", "--device", "cuda"]) == 2

@@ -3,7 +3,7 @@
 import json
 
 from nee_lite.reference import CLRS, PAPER
-from nee_lite.scorecard import LINES, render_markdown, scorecard
+from nee_lite.scorecard import LINES, render_html, render_markdown, scorecard
 
 
 def fake_results():
@@ -27,7 +27,8 @@ def test_ours_come_from_the_file_and_missing_entries_say_so():
     assert hundred["paper"] is PAPER[("selection-sort", 100)] and hundred["clrs"] is CLRS["insertion-sort"]
     assert hundred["verdict"] == "below"  # 99.9 % per element against the paper's 100 %
     assert rows["add", "8-bit addition, unseen pairs"]["ours"] == {"status": "not yet measured"}
-    assert rows["merge-sort", "merge sort, 25 numbers (paper's test lists)"]["ours"]["status"] == "failed: no checkpoint"
+    failed = rows["merge-sort", "merge sort, 25 numbers (paper's test lists)"]
+    assert failed["ours"]["status"] == "failed: no checkpoint"
     assert rows["selection-sort", "selection sort, 100 numbers, duplicates"]["ours"]["status"] == "not in the results"
 
 
@@ -54,3 +55,9 @@ def test_the_committed_results_file_renders():
     results = read_results()
     assert not any(entry.get("quick") for entry in results["entries"].values())
     json.dumps(scorecard(results), default=str)
+
+
+def test_html_has_the_same_lines_and_escapes_text():
+    rows = scorecard(fake_results())
+    html = render_html(rows)
+    assert html.count("<tr><td>") == len(LINES) and "not yet measured" in html and "&quot;" in html
