@@ -167,7 +167,7 @@ def heldout_split(operation: str, codec: NumberCodec, count: int | None = None, 
 
 # --------------------------------------------------------------------------------------------- training
 def train_arithmetic(config: ArithmeticConfig, pairs: torch.Tensor, train_config: TrainConfig,
-                     progress: bool = False) -> tuple[ArithmeticNEE, TrainResult]:
+                     progress: bool = False, device="cpu") -> tuple[ArithmeticNEE, TrainResult]:
     """Train an arithmetic NEE on batches drawn uniformly from ``pairs`` (rows ``[a, b]``)."""
     torch.manual_seed(train_config.seed)
     model = ArithmeticNEE(config)
@@ -176,7 +176,7 @@ def train_arithmetic(config: ArithmeticConfig, pairs: torch.Tensor, train_config
         rows = pairs[torch.randint(len(pairs), (train_config.batch_size,), generator=generator)]
         return rows[:, 0], rows[:, 1]
 
-    result = train(model, make_batch, lambda net, batch: net.loss(batch), train_config,
+    result = train(model, make_batch, lambda net, batch: net.loss(batch), train_config, device=device,
                    description=f"{config.operation} NEE", progress=progress)
     return model, result
 
@@ -195,7 +195,7 @@ PAPER_TABLE_2 = (1.0, 1.0, 1.0, 1.0, 1.0, 0.99, 0.9653)
 
 
 def heldout_experiment(config: ArithmeticConfig, train_config: TrainConfig, counts=PAPER_COUNTS, seeds=(0,),
-                       progress: bool = False) -> list[dict]:
+                       progress: bool = False, device="cpu") -> list[dict]:
     """Table 2: one engine per (count, seed), trained with only ``count`` numbers as operands.
 
     Each row holds the exact-match accuracy on the test pairs (held-out numbers, or unseen pairs at full count),
@@ -208,7 +208,7 @@ def heldout_experiment(config: ArithmeticConfig, train_config: TrainConfig, coun
     for count in counts:
         for seed in seeds:
             split = heldout_split(config.operation, codec, count=count, seed=seed)
-            model, result = train_arithmetic(config, split.train, replace(train_config, seed=seed), progress)
+            model, result = train_arithmetic(config, split.train, replace(train_config, seed=seed), progress, device)
             rows.append({"count": count, "seed": seed, "train_pairs": len(split.train),
                          "test_pairs": len(split.test), "accuracy": evaluate_pairs(model, split.test)["accuracy"],
                          "train_seconds": round(result.wall_time_s, 1)})

@@ -7,12 +7,14 @@ line starting with ``nee-lite: error:`` and exits with code 2. A traceback means
 from __future__ import annotations
 
 import argparse
+import inspect
 import json
 import sys
 from pathlib import Path
 
 from . import __version__
 from .checkpoints import data_dir
+from .reproduce import QUICK_STEPS, entry_names, reproduce, resolve_device
 from .tasks import TASKS, default_checkpoint, get_task
 
 EXIT_USAGE = 2
@@ -47,6 +49,8 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--steps", type=int, default=None, help="training steps (default: the task's budget)")
     train.add_argument("--out", type=Path, default=None,
                        help="folder for the checkpoint (default: data/checkpoints)")
+    train.add_argument("--device", default="cpu",
+                       help="cpu (default: the shipped checkpoint, bit for bit), cuda, mps or auto")
 
     evaluate = commands.add_parser("evaluate", help="print a trained model's accuracy table")
     evaluate.add_argument("task", choices=list(TASKS), metavar="TASK")
@@ -56,6 +60,20 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("task", choices=list(TASKS), metavar="TASK")
     run.add_argument("--input", required=True, help="JSON file, or - for standard input (see the task list)")
     run.add_argument("--checkpoint", type=Path, default=None, help="checkpoint path without suffix")
+
+    reproduce = commands.add_parser(
+        "reproduce", help="train every model from scratch and measure every table the book reproduces",
+        description="Train every model of the book from scratch and measure every table it reproduces; write "
+                    "OUT/results.json (default data/results.json; checkpoints into OUT/reproduced/). Naming tasks "
+                    "updates only their entries. Names: " + ", ".join(entry_names()) + ".")
+    reproduce.add_argument("--tasks", nargs="+", metavar="NAME", default=None,
+                           help="tasks and experiments to reproduce (default: all)")
+    reproduce.add_argument("--device", default="auto", help="auto (default: a GPU if there is one), cpu, cuda, mps")
+    reproduce.add_argument("--quick", action="store_true",
+                           help=f"smoke test: {QUICK_STEPS} steps per model, small test sets, into a temporary "
+                                "folder (never into data/)")
+    reproduce.add_argument("--out", type=Path, default=None, help="folder for results.json and the checkpoints")
+    reproduce.add_argument("--seed", type=int, default=0, help="random seed (default 0, as the shipped models)")
     return parser
 
 
@@ -78,7 +96,12 @@ def command_train(args) -> None:
     out = args.out or data_dir() / "checkpoints"
     if args.steps is not None and args.steps < 1:
         raise UsageError("--steps must be at least 1")
-    card = task.train(out=Path(out), seed=args.seed, steps=args.steps, progress=True)
+    options = {}
+    if args.device != "cpu":
+        if "device" not in inspect.signature(task.train).parameters:
+            raise UsageError(f"task {args.task} trains on the CPU only")
+        options["device"] = resolve_device(args.device)
+    card = task.train(out=Path(out), seed=args.seed, steps=args.steps, progress=True, **options)
     print(json.dumps({"checkpoint": str(Path(out) / args.task), "wall_time_s": card["wall_time_s"],
                       "accuracy": card["accuracy"]}, indent=2))
 
@@ -94,6 +117,15 @@ def command_run(args) -> None:
     print(json.dumps(task.run(args.checkpoint or default_checkpoint(args.task), data)))
 
 
+def command_reproduce(args) -> None:
+    command = " ".join(["nee-lite reproduce", *(["--tasks", *args.tasks] if args.tasks else []),
+                        f"--device {args.device}", *(["--quick"] if args.quick else []),
+                        *([f"--out {args.out}"] if args.out else []), *([f"--seed {args.seed}"] if args.seed else [])])
+    path = reproduce(args.tasks, device=args.device, quick=args.quick, out=args.out, seed=args.seed,
+                     command=command)
+    print(f"wrote {path}")
+
+
 def format_table(rows: list[dict]) -> str:
     """A plain-text table of dict rows, columns in first-row order."""
     if not rows:
@@ -106,7 +138,7 @@ def format_table(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
-COMMANDS = {"train": command_train, "evaluate": command_evaluate, "run": command_run}
+COMMANDS = {"train": command_train, "evaluate": command_evaluate, "run": command_run, "reproduce": command_reproduce}
 
 
 def main(argv: list[str] | None = None) -> int:

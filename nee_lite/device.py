@@ -12,7 +12,7 @@ import random
 import numpy as np
 import torch
 
-__all__ = ["pick_device", "seed_everything", "in_colab", "quick_mode", "tune_cpu"]
+__all__ = ["pick_device", "seed_everything", "in_colab", "quick_mode", "tune_cpu", "device_name"]
 
 
 def in_colab() -> bool:
@@ -55,6 +55,24 @@ def describe_device(device: torch.device) -> str:
         return "Using Apple GPU (MPS)"
     hint = " In Colab: Runtime > Change runtime type > GPU." if in_colab() else ""
     return f"Using CPU ({torch.get_num_threads()} threads); no CUDA or MPS device found.{hint}"
+
+
+def device_name(device: torch.device | str) -> str:
+    """The hardware's name, for benchmark and results files: the GPU's, or the CPU's model name and core count."""
+    device = torch.device(device)
+    if device.type == "cuda":
+        return torch.cuda.get_device_name(device)
+    if device.type == "mps":
+        return "Apple GPU (MPS)"
+    import platform
+
+    model = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo") as cpuinfo:
+            model = next((line.split(":", 1)[1].strip() for line in cpuinfo if line.startswith("model name")), model)
+    except OSError:
+        pass
+    return f"{model} ({os.cpu_count()} cores)"
 
 
 def seed_everything(seed: int) -> torch.Generator:

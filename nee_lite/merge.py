@@ -139,7 +139,7 @@ def visible_only(states: SortStates) -> SortStates:
 
 # --------------------------------------------------------------------------------------------- training
 def train_merge_engine(config: NEEConfig, train_config: TrainConfig, data: MergeData = MergeData(),
-                       progress: bool = True) -> tuple[NEE, TrainResult]:
+                       progress: bool = True, device="cpu") -> tuple[NEE, TrainResult]:
     """Train the engine on every teacher-forced state of fresh merges of sequences of ``<= data.max_length``."""
     torch.manual_seed(train_config.seed)
     engine = NEE(config)
@@ -149,7 +149,8 @@ def train_merge_engine(config: NEEConfig, train_config: TrainConfig, data: Merge
                                            data.max_length, engine.codec))
         return SortStates(*(getattr(states, name).to(device) for name in ("bits", "hide", "target", "pointer")))
 
-    result = train(engine, make_batch, engine_loss, train_config, description="merge NEE", progress=progress)
+    result = train(engine, make_batch, engine_loss, train_config, device=device, description="merge NEE",
+                   progress=progress)
     return engine, result
 
 
@@ -231,15 +232,17 @@ class MergeNEE(MaskedEngine):
 
 
 def train_merge_nee(config: NEEConfig = NEEConfig(), train_config: TrainConfig | None = None,
-                    data: MergeData = MergeData(), progress: bool = True):
-    """Train the merge engine and its mask network from scratch; return the model and both results."""
+                    data: MergeData = MergeData(), progress: bool = True, device="cpu"):
+    """Train the merge engine and its mask network from scratch (on ``device``); return the model and both
+    results."""
     train_config = train_config or TrainConfig(steps=1500, batch_size=64, lr=1e-2, warmup_steps=100,
                                                min_lr_ratio=0.0, grad_clip=None, seed=0)
-    engine, engine_result = train_merge_engine(config, train_config, data, progress)
+    engine, engine_result = train_merge_engine(config, train_config, data, progress, device=device)
     mask_config = TrainConfig(steps=400, batch_size=256, lr=1e-2, warmup_steps=10, min_lr_ratio=0.0,
                               grad_clip=None, seed=train_config.seed, log_every=50)
-    mask_network, mask_result = train_mask_network(config.mask_filters, mask_config, rule=advance_heads)
-    model = MergeNEE(config)
+    mask_network, mask_result = train_mask_network(config.mask_filters, mask_config, rule=advance_heads,
+                                                   device=device)
+    model = MergeNEE(config).to(device)
     model.engine.load_state_dict(engine.state_dict())
     model.mask_network.load_state_dict(mask_network.state_dict())
     return model.eval(), engine_result, mask_result

@@ -178,8 +178,11 @@ class SortData:
 
 
 def train_engine(config: NEEConfig, train_config: TrainConfig, data: SortData = SortData(),
-                 progress: bool = True) -> tuple[NEE, TrainResult]:
-    """Train the engine on every teacher-forced state of fresh lists of length ``<= data.max_length``."""
+                 progress: bool = True, device="cpu") -> tuple[NEE, TrainResult]:
+    """Train the engine on every teacher-forced state of fresh lists of length ``<= data.max_length``.
+
+    The lists are drawn on the CPU and moved to ``device``; chapter "Training on a GPU" draws them on the device.
+    """
     torch.manual_seed(train_config.seed)
     engine = NEE(config)
 
@@ -188,7 +191,7 @@ def train_engine(config: NEEConfig, train_config: TrainConfig, data: SortData = 
         states = selection_states([x.numpy() for x in lists], data.max_length, engine.codec)
         return SortStates(*(getattr(states, name).to(device) for name in ("bits", "hide", "target", "pointer")))
 
-    result = train(engine, make_batch, engine_loss, train_config, description="selection-sort NEE",
+    result = train(engine, make_batch, engine_loss, train_config, device=device, description="selection-sort NEE",
                    progress=progress)
     return engine, result
 
@@ -199,7 +202,7 @@ def hide_pointed(mask: torch.Tensor, pointer: torch.Tensor) -> torch.Tensor:
 
 
 def train_mask_network(filters: int = 8, train_config: TrainConfig | None = None, length: int = 12,
-                       progress: bool = False, rule=hide_pointed) -> tuple[MaskNetwork, TrainResult]:
+                       progress: bool = False, rule=hide_pointed, device="cpu") -> tuple[MaskNetwork, TrainResult]:
     """Teach the mask network a local ``rule`` (default: "hide what the pointer names") on random masks and
     pointers of one length. A rule that only looks at neighbouring positions, learned here, holds at any length.
     """
@@ -219,7 +222,8 @@ def train_mask_network(filters: int = 8, train_config: TrainConfig | None = None
         return F.binary_cross_entropy_with_logits(logits, target), {
             "mask_accuracy": ((logits > 0) == (target > 0.5)).all(-1).float().mean().item()}
 
-    result = train(network, make_batch, loss_fn, train_config, description="mask network", progress=progress)
+    result = train(network, make_batch, loss_fn, train_config, device=device, description="mask network",
+                   progress=progress)
     return network, result
 
 
@@ -306,15 +310,16 @@ class SelectionSortNEE(MaskedEngine):
 
 
 def train_selection_sort_nee(config: NEEConfig = NEEConfig(), train_config: TrainConfig | None = None,
-                             data: SortData = SortData(), progress: bool = True):
-    """Train the engine and the mask network from scratch; return the assembled model and both results."""
+                             data: SortData = SortData(), progress: bool = True, device="cpu"):
+    """Train the engine and the mask network from scratch (on ``device``); return the assembled model (on
+    ``device``) and both results."""
     train_config = train_config or TrainConfig(steps=2000, batch_size=64, lr=1e-2, warmup_steps=100,
                                                min_lr_ratio=0.0, grad_clip=None, seed=0)
-    engine, engine_result = train_engine(config, train_config, data, progress)
+    engine, engine_result = train_engine(config, train_config, data, progress, device=device)
     mask_config = TrainConfig(steps=300, batch_size=256, lr=1e-2, warmup_steps=10, min_lr_ratio=0.0,
                               grad_clip=None, seed=train_config.seed, log_every=50)
-    mask_network, mask_result = train_mask_network(config.mask_filters, mask_config)
-    model = SelectionSortNEE(config)
+    mask_network, mask_result = train_mask_network(config.mask_filters, mask_config, device=device)
+    model = SelectionSortNEE(config).to(device)
     model.engine.load_state_dict(engine.state_dict())
     model.mask_network.load_state_dict(mask_network.state_dict())
     return model.eval(), engine_result, mask_result

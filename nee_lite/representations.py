@@ -220,19 +220,19 @@ def sample_seen_pairs(seen: torch.Tensor, count: int, seed: int = 1) -> tuple[to
 
 
 def train_min_of_two(
-    config: MinOfTwoConfig, seen: torch.Tensor, train_config: TrainConfig, progress: bool = False
+    config: MinOfTwoConfig, seen: torch.Tensor, train_config: TrainConfig, progress: bool = False, device="cpu"
 ) -> tuple[MinOfTwo, TrainResult]:
     """Build and train one min-of-two network on pairs drawn from the ``seen`` numbers only."""
     torch.manual_seed(train_config.seed)
     model = MinOfTwo(config)
     sampler = PairSampler(seen, train_config.batch_size, end=model.codec.end)
-    result = train(model, sampler, lambda net, batch: net.loss(*batch), train_config,
+    result = train(model, sampler, lambda net, batch: net.loss(*batch), train_config, device=device,
                    description=f"{config.encoding}, {config.bits} bits", progress=progress)
     return model, result
 
 
 def heldout_experiment(
-    encodings, heldout_fractions, bits: int, train_config: TrainConfig, test_pairs: int = 20000
+    encodings, heldout_fractions, bits: int, train_config: TrainConfig, test_pairs: int = 20000, device="cpu"
 ) -> list[dict]:
     """Train one network per (encoding, held-out share) and measure it on seen and held-out numbers.
 
@@ -243,7 +243,8 @@ def heldout_experiment(
     for fraction in heldout_fractions:
         seen, heldout = split_numbers(codec, fraction, seed=train_config.seed)
         for encoding in encodings:
-            model, result = train_min_of_two(MinOfTwoConfig(encoding=encoding, bits=bits), seen, train_config)
+            model, result = train_min_of_two(MinOfTwoConfig(encoding=encoding, bits=bits), seen, train_config,
+                                             device=device)
             rows.append({
                 "encoding": encoding,
                 "bits": bits,

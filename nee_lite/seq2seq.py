@@ -86,7 +86,7 @@ def teacher_forcing_batch(lists, max_length: int, codec: NumberCodec):
 
 def train_seq2seq_sorter(config: Seq2SeqConfig = Seq2SeqConfig(), train_config: TrainConfig | None = None,
                          max_length: int = 8, min_length: int = 4,
-                         progress: bool = True) -> tuple[Seq2SeqSorter, TrainResult]:
+                         progress: bool = True, device="cpu") -> tuple[Seq2SeqSorter, TrainResult]:
     """Teacher-forced training on lists of ``min_length`` to ``max_length`` numbers.
 
     Lists start at 4 numbers: with lengths 1 to 8 the model spends its budget on trivial lists and sorts
@@ -107,7 +107,8 @@ def train_seq2seq_sorter(config: Seq2SeqConfig = Seq2SeqConfig(), train_config: 
         correct = ((logits[keep] > 0) == (target[keep] > 0.5)).all(-1).float().mean()
         return F.binary_cross_entropy_with_logits(logits[keep], target[keep]), {"accuracy": correct.item()}
 
-    result = train(model, make_batch, loss_fn, train_config, description="seq2seq sorter", progress=progress)
+    result = train(model, make_batch, loss_fn, train_config, device=device, description="seq2seq sorter",
+                   progress=progress)
     return model, result
 
 

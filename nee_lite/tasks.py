@@ -4,6 +4,10 @@ A :class:`Task` ties a name (``min-of-two``, and the engines later chapters add)
 Each returns plain data, so the same code serves the CLI, the chapters and the tests. ``train`` writes a
 checkpoint and its card under ``data/checkpoints/``; ``evaluate`` and ``run`` load that checkpoint and
 compute everything with the network alone.
+
+``train`` may also accept ``device`` (where to train; the default, the CPU, reproduces the shipped checkpoint bit
+for bit) and ``quick`` (a smoke test: small test sets in the card). ``nee-lite reproduce`` passes them when a task
+takes them, and calls a task's optional ``reproduce`` instead where one is given (see :mod:`nee_lite.reproduce`).
 """
 
 from __future__ import annotations
@@ -41,6 +45,9 @@ class Task:
     train: Callable[..., dict]  # (out: Path, seed: int, steps: int | None, progress: bool) -> card
     evaluate: Callable[[Path], list[dict]]  # checkpoint -> table rows
     run: Callable[[Path, object], list]  # (checkpoint, parsed JSON input) -> JSON-ready outputs
+    # Optional: how `nee-lite reproduce` rebuilds this task's results, for tasks that need more than
+    # train + evaluate. (nee_lite.reproduce.Run) -> dict; see nee_lite.reproduce.train_and_evaluate.
+    reproduce: Callable[..., dict] | None = None
 
 
 def training_card(task: str, train_config: TrainConfig, data: dict, seed: int, steps: int | None,
@@ -86,12 +93,14 @@ def _min_of_two_table(model: MinOfTwo, seed: int) -> list[dict]:
     return rows
 
 
-def train_min_of_two_task(out: Path, seed: int = 0, steps: int | None = None, progress: bool = True) -> dict:
+def train_min_of_two_task(out: Path, seed: int = 0, steps: int | None = None, progress: bool = True,
+                          device="cpu") -> dict:
     """Train the binary min-of-two network of chapter "Numbers as bits" with a quarter of the numbers held out."""
     train_config = TrainConfig(steps=steps or 3000, batch_size=256, lr=3e-3, seed=seed)
     torch.set_num_threads(1)  # a 22k-parameter MLP trains faster on one thread than on several
     seen, heldout = _min_of_two_split(seed)
-    model, result = train_min_of_two(MinOfTwoConfig(encoding="binary", bits=8), seen, train_config, progress)
+    model, result = train_min_of_two(MinOfTwoConfig(encoding="binary", bits=8), seen, train_config, progress,
+                                     device=device)
     card = training_card("min-of-two", train_config,
                          {"heldout_fraction": MIN_OF_TWO_HELDOUT, "heldout_numbers": heldout.tolist()},
                          seed, steps, [result], _min_of_two_table(model, seed))
@@ -161,17 +170,19 @@ def parse_number_lists(data, codec: NumberCodec, max_length: int = 10_000) -> li
 
 # --------------------------------------------------------------------------------------- selection sort
 SORT_LENGTHS = (8, 25, 50, 75, 100, 200)
+QUICK_SORT_LENGTHS = (8, 25)  # the smoke test's table (`nee-lite reproduce --quick`)
 
 
-def selection_sort_table(model, lengths=SORT_LENGTHS, seed: int = 0) -> list[dict]:
-    """Closed-loop accuracy of a sorting NEE on the paper's test lists and the harder sets.
+def selection_sort_table(model, lengths=SORT_LENGTHS, seed: int = 0, hard_sets: bool = True) -> list[dict]:
+    """Closed-loop accuracy of a sorting NEE on the paper's test lists and (``hard_sets``) the harder sets.
 
     Any sorter with ``execute(lists).outputs`` fits: the selection-sort NEE and the merge-sort NEE.
     """
     from .lists import paper_test_lists, score_sorted, sorting_test_sets
 
     sets = [("paper", n, paper_test_lists(n, seed=seed)) for n in lengths]
-    sets += [(name, n, lists) for name, n, lists in sorting_test_sets(seed) if name != "paper"]
+    if hard_sets:
+        sets += [(name, n, lists) for name, n, lists in sorting_test_sets(seed) if name != "paper"]
     rows = []
     for name, length, lists in sets:
         score = score_sorted(model.execute(lists).outputs, lists.tolist())
@@ -180,7 +191,13 @@ def selection_sort_table(model, lengths=SORT_LENGTHS, seed: int = 0) -> list[dic
     return rows
 
 
-def train_selection_sort_task(out: Path, seed: int = 0, steps: int | None = None, progress: bool = True) -> dict:
+def sorting_table(model, quick: bool = False) -> list[dict]:
+    """The card's table of a sorting NEE: every test set, or (``quick``) the paper's lists of 8 and 25 only."""
+    return selection_sort_table(model, QUICK_SORT_LENGTHS, hard_sets=False) if quick else selection_sort_table(model)
+
+
+def train_selection_sort_task(out: Path, seed: int = 0, steps: int | None = None, progress: bool = True,
+                              device="cpu", quick: bool = False) -> dict:
     """Train the selection-sort NEE of chapter "Conditional masking" from scratch, with its mask network."""
     from .device import tune_cpu
     from .nee import NEEConfig, train_selection_sort_nee
@@ -188,10 +205,11 @@ def train_selection_sort_task(out: Path, seed: int = 0, steps: int | None = None
     tune_cpu(threads=1)
     train_config = TrainConfig(steps=steps or 2000, batch_size=64, lr=1e-2, warmup_steps=100, min_lr_ratio=0.0,
                                grad_clip=None, seed=seed)
-    model, engine_result, mask_result = train_selection_sort_nee(NEEConfig(), train_config, progress=progress)
+    model, engine_result, mask_result = train_selection_sort_nee(NEEConfig(), train_config, progress=progress,
+                                                                 device=device)
     card = training_card("selection-sort", train_config,
                          {"list_lengths": "1 to 8", "mix": "50% random, 25% small-difference, 25% duplicates"},
-                         seed, steps, [engine_result, mask_result], selection_sort_table(model),
+                         seed, steps, [engine_result, mask_result], sorting_table(model, quick),
                          mask_network_steps=mask_result.steps)
     save_checkpoint(model, out / "selection-sort", card)
     return card
@@ -219,7 +237,8 @@ def run_selection_sort_task(path: Path, data) -> list:
 
 
 # ------------------------------------------------------------------------------------------ merge sort
-def train_merge_sort_task(out: Path, seed: int = 0, steps: int | None = None, progress: bool = True) -> dict:
+def train_merge_sort_task(out: Path, seed: int = 0, steps: int | None = None, progress: bool = True,
+                          device="cpu", quick: bool = False) -> dict:
     """Train the merge NEE of chapter "Merge sort" from scratch (merges of sequences of at most 8 numbers)."""
     from .device import tune_cpu
     from .merge import MergeData, train_merge_nee
@@ -228,11 +247,12 @@ def train_merge_sort_task(out: Path, seed: int = 0, steps: int | None = None, pr
     tune_cpu(threads=1)
     train_config = TrainConfig(steps=steps or 1500, batch_size=64, lr=1e-2, warmup_steps=100, min_lr_ratio=0.0,
                                grad_clip=None, seed=seed)
-    model, engine_result, mask_result = train_merge_nee(NEEConfig(), train_config, MergeData(), progress=progress)
+    model, engine_result, mask_result = train_merge_nee(NEEConfig(), train_config, MergeData(), progress=progress,
+                                                        device=device)
     card = training_card("merge-sort", train_config,
                          {"sequence_lengths": "1 to 8 each",
                           "mix": "cut from 50% random, 25% small-difference, 25% duplicate-heavy lists"},
-                         seed, steps, [engine_result, mask_result], selection_sort_table(model),
+                         seed, steps, [engine_result, mask_result], sorting_table(model, quick),
                          mask_network_steps=mask_result.steps)
     save_checkpoint(model, out / "merge-sort", card)
     return card
@@ -284,7 +304,7 @@ def arithmetic_table(model, seed: int = 0) -> list[dict]:
 
 
 def train_arithmetic_task(operation: str, out: Path, seed: int = 0, steps: int | None = None,
-                          progress: bool = True) -> dict:
+                          progress: bool = True, device="cpu") -> dict:
     """Train the addition or multiplication engine of chapter "Learning arithmetic" on 90 % of the valid pairs."""
     from dataclasses import replace
 
@@ -295,7 +315,7 @@ def train_arithmetic_task(operation: str, out: Path, seed: int = 0, steps: int |
     config, train_config = arithmetic_settings(operation)
     train_config = replace(train_config, seed=seed, steps=steps or train_config.steps)
     split = heldout_split(operation, NumberCodec(config.bits), seed=seed)
-    model, result = train_arithmetic(config, split.train, train_config, progress=progress)
+    model, result = train_arithmetic(config, split.train, train_config, progress=progress, device=device)
     data = {"pairs": "every ordered pair whose result fits" + (", plus pairs with inf" if operation == "add" else ""),
             "held_out": "a random 10% of those pairs, never trained on"}
     card = training_card(operation, train_config, data, seed, steps, [result], arithmetic_table(model, seed))
@@ -351,6 +371,7 @@ def _arithmetic_task(operation: str, summary: str, input_help: str) -> Task:
 
 # ------------------------------------------------------------------------------- the collapsing baseline
 BASELINE_LENGTHS = (8, 16, 25, 50, 75, 100)
+QUICK_BASELINE_LENGTHS = (8, 16)
 
 
 def baseline_table(model, lengths=BASELINE_LENGTHS, seed: int = 0) -> list[dict]:
@@ -370,7 +391,8 @@ def baseline_table(model, lengths=BASELINE_LENGTHS, seed: int = 0) -> list[dict]
     return rows
 
 
-def train_baseline_task(out: Path, seed: int = 0, steps: int | None = None, progress: bool = True) -> dict:
+def train_baseline_task(out: Path, seed: int = 0, steps: int | None = None, progress: bool = True,
+                        device="cpu", quick: bool = False) -> dict:
     """Train the plain seq2seq sorter of chapter "Attention collapse" (lists of 4 to 8 numbers)."""
     from .device import tune_cpu
     from .seq2seq import Seq2SeqConfig, train_seq2seq_sorter
@@ -378,10 +400,11 @@ def train_baseline_task(out: Path, seed: int = 0, steps: int | None = None, prog
     tune_cpu(threads=1)
     train_config = TrainConfig(steps=steps or 4000, batch_size=64, lr=3e-3, warmup_steps=100, min_lr_ratio=0.0,
                                grad_clip=None, seed=seed)
-    model, result = train_seq2seq_sorter(Seq2SeqConfig(), train_config, progress=progress)
+    model, result = train_seq2seq_sorter(Seq2SeqConfig(), train_config, progress=progress, device=device)
     card = training_card("sort-baseline", train_config,
                          {"list_lengths": "4 to 8", "mix": "50% random, 25% small-difference, 25% duplicates"},
-                         seed, steps, [result], baseline_table(model))
+                         seed, steps, [result],
+                         baseline_table(model, QUICK_BASELINE_LENGTHS if quick else BASELINE_LENGTHS))
     save_checkpoint(model, out / "sort-baseline", card)
     return card
 

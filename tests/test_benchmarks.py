@@ -29,3 +29,25 @@ def test_graph_benchmark_runs_and_writes_json(tmp_path):
     result = json.loads(out.read_text())
     assert [(row["algorithm"], row["nodes"]) for row in result["rows"]] == [("dijkstra", 25), ("prim", 25)]
     assert result["total_s"] > 0 and all(row["per_graph"] == 1.0 for row in result["rows"])
+
+def test_training_throughput_benchmark_runs_and_writes_json(tmp_path):
+    out = tmp_path / "training.json"
+    subprocess.run([sys.executable, str(ROOT / "benchmarks" / "training.py"), "--device", "cpu", "--batch-sizes", "8",
+                    "--steps", "2", "--tasks", "min-of-two", "--quick", "--out", str(out)],
+                   check=True, capture_output=True, text=True)
+    result = json.loads(out.read_text())
+    assert result["device"] == "cpu" and result["device_name"] and result["date"] and result["torch"]
+    assert {(r["data_on"], r["bf16"]) for r in result["throughput"]} == {("host", False), ("host", True),
+                                                                         ("device", False), ("device", True)}
+    assert result["tasks"][0]["task"] == "min-of-two" and result["tasks"][0]["examples_per_s"] > 0
+    assert result["fast_recipe"]["lists_per_s"] > 0
+
+
+def test_inference_benchmark_runs_and_writes_json(tmp_path):
+    out = tmp_path / "inference.json"
+    subprocess.run([sys.executable, str(ROOT / "benchmarks" / "inference.py"), "--device", "cpu", "--length", "6",
+                    "--batch", "3", "--repeats", "1", "--tasks", "selection-sort", "add", "--out", str(out)],
+                   check=True, capture_output=True, text=True)
+    result = json.loads(out.read_text())
+    assert [r["task"] for r in result["results"]] == ["selection-sort", "add"]
+    assert all(r["per_second"] > 0 and r["latency_ms"] > 0 for r in result["results"])

@@ -1,0 +1,337 @@
+"""``nee-lite reproduce``: train every model of the book from scratch and measure every table it reproduces.
+
+The book's numbers come from two kinds of work, and this module runs both:
+
+* the **tasks** of ``nee-lite train`` (:data:`nee_lite.tasks.TASKS`, including any a later chapter adds): each is
+  trained from scratch, its checkpoint written to a separate folder (never over the shipped ones), and its table
+  measured. A task that needs more than that gives its :class:`~nee_lite.tasks.Task` a ``reproduce`` hook;
+* the **experiments** that train many small models and keep only a table (:data:`EXPERIMENTS`): the held-out
+  tables of chapter "Numbers as bits" and the paper's Table 2 (chapter "Learning arithmetic").
+
+Everything lands in one JSON file (default ``data/results.json``): one entry per task or experiment, each with its
+table rows (per-element and exact-match columns), the wall time per model, the seeds, and where and with what it
+ran (device and its name, torch and Python versions, git commit, date). Running a few names updates only their
+entries, so one machine can fill in what another could not. The scorecard page of the book renders this file.
+
+``--quick`` is a smoke test: a few training steps and small test sets, written to a temporary folder, never into
+``data/``. Its numbers mean nothing; it checks that every piece runs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+import json
+import os
+import platform
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass, replace
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable
+
+import torch
+
+from .checkpoints import checkpoint_path, data_dir
+from .device import device_name, pick_device, tune_cpu
+from .tasks import TASKS
+from .training import TrainConfig
+
+__all__ = ["QUICK_STEPS", "Run", "Experiment", "EXPERIMENTS", "entry_names", "check_names", "resolve_device",
+           "environment", "train_and_evaluate", "reproduce_entry", "reproduce", "read_results", "results_path"]
+
+QUICK_STEPS = 20  # training steps per model in a --quick smoke test
+DEVICES = ("auto", "cpu", "cuda", "mps")
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class Run:
+    """What one reproduce run asks of every task and experiment (a task's ``reproduce`` hook receives it)."""
+
+    checkpoints: Path  # folder for the checkpoints trained here
+    seed: int = 0
+    device: torch.device = torch.device("cpu")
+    quick: bool = False
+    progress: bool = True
+    git: dict | None = None  # the code's commit when the run started
+
+
+@dataclass(frozen=True)
+class Experiment:
+    """A table the book reproduces that is not one task: many small models, only their measurements kept."""
+
+    name: str
+    summary: str
+    chapter: str
+    run: Callable[[Run], dict]  # -> {"rows": [...], "train_wall_time_s": ..., ...}
+
+
+# ------------------------------------------------------------------------------------------------ tasks
+def checkpoint_record(path: Path) -> dict:
+    """Where a reproduced checkpoint is, its SHA-256, and whether it is byte-identical to the shipped one."""
+    weights = Path(path).with_suffix(".pt")
+    if not weights.is_file():
+        return {"path": str(weights), "sha256": None}
+    digest = hashlib.sha256(weights.read_bytes()).hexdigest()
+    shipped = checkpoint_path(Path(path).name).with_suffix(".pt")
+    record = {"path": _display_path(weights), "sha256": digest}
+    if shipped.is_file() and shipped.resolve() != weights.resolve():
+        record["identical_to_shipped"] = hashlib.sha256(shipped.read_bytes()).hexdigest() == digest
+    return record
+
+
+def train_and_evaluate(task, run: Run) -> dict:
+    """The default way to reproduce a task: ``task.train`` from scratch, then its table.
+
+    The table is the one the card records right after training (the same rows ``nee-lite evaluate`` prints); a
+    task whose card has none is evaluated from its new checkpoint. ``device`` and ``quick`` are passed only to a
+    ``train`` that takes them; a task that cannot take a device trains on the CPU, and the entry says so. A task
+    whose ``train`` refuses (it trains nothing of its own) is only evaluated (:func:`evaluate_only`).
+    """
+    parameters = inspect.signature(task.train).parameters
+    options = {"out": run.checkpoints, "seed": run.seed, "steps": QUICK_STEPS if run.quick else None,
+               "progress": run.progress}
+    if "device" in parameters:
+        options["device"] = run.device
+    if "quick" in parameters:
+        options["quick"] = run.quick
+    try:
+        card = task.train(**options)
+    except ValueError as error:  # a task that trains nothing of its own (it composes other tasks' models)
+        return evaluate_only(task, run, str(error))
+    rows = card.get("accuracy")
+    if rows is None:
+        rows = task.evaluate(run.checkpoints / task.name)
+    return {"rows": rows, "train_wall_time_s": card.get("wall_time_s"), "steps": card.get("steps"),
+            "trained_on": card.get("device", "cpu"), "checkpoint": checkpoint_record(run.checkpoints / task.name)}
+
+
+def evaluate_only(task, run: Run, reason: str) -> dict:
+    """Measure a task whose ``train`` refuses (e.g. Dijkstra, which composes the sorting and addition engines).
+
+    It is evaluated with the checkpoints reproduced in this run (a task composing others finds them beside its own
+    name), or, if those are not there (``--tasks`` named it alone), with the shipped ones; the entry says which.
+    """
+    try:
+        rows, source = task.evaluate(run.checkpoints / task.name), "checkpoints reproduced in this run"
+    except ValueError:
+        rows, source = task.evaluate(checkpoint_path(task.name)), "shipped checkpoints (data/checkpoints)"
+    return {"rows": rows, "trained": False, "note": reason, "evaluated_with": source, "train_wall_time_s": None}
+
+
+# ------------------------------------------------------------------------------------------ experiments
+def numbers_as_bits_tables(run: Run) -> dict:
+    """Chapter "Numbers as bits": min(a, b) with numbers held out, per encoding and share (2,000 steps each), and
+    scalar against binary at 8, 12 and 16 bits (3,000 steps each), exactly as the chapter trains them."""
+    from .representations import ENCODINGS, heldout_experiment
+
+    encodings, fractions, widths = ENCODINGS, (0.25, 0.5, 0.75), (8, 12, 16)
+    steps, scale_steps, test_pairs = 2000, 3000, 20000
+    if run.quick:
+        encodings, fractions, widths = ("one-hot", "binary"), (0.25,), (8,)
+        steps = scale_steps = QUICK_STEPS
+        test_pairs = 2000
+    rows = []
+    for row in heldout_experiment(encodings, fractions, 8, TrainConfig(steps=steps, seed=run.seed), test_pairs,
+                                  device=run.device):
+        rows.append(_min_row("held-out numbers", row))
+    for bits in widths:
+        for row in heldout_experiment(["scalar", "binary"], [0.25], bits, TrainConfig(steps=scale_steps, seed=run.seed),
+                                      test_pairs, device=run.device):
+            rows.append(_min_row("number range", row))
+    return {"rows": rows, "train_wall_time_s": round(sum(row["train_seconds"] for row in rows), 1),
+            "models": len(rows), "seeds": [run.seed]}
+
+
+def _min_row(table: str, row: dict) -> dict:
+    return {"table": table, "encoding": row["encoding"], "bits": row["bits"],
+            "heldout_fraction": row["heldout_fraction"], "seen_exact_match": round(row["seen_accuracy"], 6),
+            "heldout_exact_match": round(row["heldout_accuracy"], 6), "train_seconds": round(row["train_seconds"], 2)}
+
+
+TABLE_2_SEEDS = (0, 1, 2)
+TABLE_2_WEIGHT_DECAYS = (0.0, 0.6)  # as benchmarks/addition_heldout.py and chapter "Learning arithmetic"
+
+
+def addition_heldout_table(run: Run) -> dict:
+    """The paper's Table 2: one addition engine per (weight decay, count of allowed numbers, seed), the shipped
+    shape and budget (``tasks.arithmetic_settings("add")``), tested on every pair with a held-out number."""
+    from .arithmetic import PAPER_COUNTS, heldout_experiment
+    from .tasks import arithmetic_settings
+
+    config, budget = arithmetic_settings("add")
+    counts, seeds, decays = PAPER_COUNTS, tuple(run.seed + s for s in TABLE_2_SEEDS), TABLE_2_WEIGHT_DECAYS
+    if run.quick:
+        counts, seeds, decays = (256, 64), (run.seed,), (0.6,)
+        budget = replace(budget, steps=QUICK_STEPS, warmup_steps=5)
+    runs = []
+    for decay in decays:
+        for count in counts:
+            for seed in seeds:
+                row = heldout_experiment(config, replace(budget, weight_decay=decay), counts=(count,), seeds=(seed,),
+                                         progress=run.progress, device=run.device)[0]
+                runs.append({"weight_decay": decay, "count": count, "seed": seed, "train_pairs": row["train_pairs"],
+                             "test_pairs": row["test_pairs"], "exact_match": row["accuracy"],
+                             "train_seconds": row["train_seconds"]})
+    summary = []
+    for decay in decays:
+        for count in counts:
+            values = [r["exact_match"] for r in runs if r["weight_decay"] == decay and r["count"] == count]
+            summary.append({"weight_decay": decay, "count": count, "seeds": len(values),
+                            "mean": sum(values) / len(values), "min": min(values), "max": max(values)})
+    return {"rows": summary, "runs": runs, "train_wall_time_s": round(sum(r["train_seconds"] for r in runs), 1),
+            "models": len(runs), "seeds": list(seeds), "weight_decays": list(decays),
+            "train": {**budget.to_dict(), "seed": "per run", "weight_decay": "per run"}}
+
+
+EXPERIMENTS = {
+    experiment.name: experiment for experiment in (
+        Experiment("numbers-as-bits", "min(a, b) with numbers held out: one-hot, scalar and binary; 8 to 16 bits",
+                   "numbers_as_bits", numbers_as_bits_tables),
+        Experiment("addition-heldout", "Table 2: addition with only some numbers allowed in training, 3 seeds",
+                   "arithmetic", addition_heldout_table),
+    )
+}
+
+
+# ------------------------------------------------------------------------------------------------- runs
+def entry_names() -> list[str]:
+    """Every name ``reproduce`` knows: the tasks (as registered now) and then the experiments."""
+    return [*TASKS, *EXPERIMENTS]
+
+
+def check_names(names) -> list[str]:
+    """``names`` if all are known (the default: all of them), or a ``ValueError`` listing the choices."""
+    if not names:
+        return entry_names()
+    unknown = [name for name in names if name not in entry_names()]
+    if unknown:
+        raise ValueError(f"unknown task {unknown[0]!r}: choose from {', '.join(entry_names())}")
+    return list(dict.fromkeys(names))
+
+
+def resolve_device(name: str) -> torch.device:
+    """``auto`` (the best there is), ``cpu``, ``cuda`` or ``mps``; asking for one that is not here is an error."""
+    if name not in DEVICES:
+        raise ValueError(f"unknown device {name!r}: choose {', '.join(DEVICES)}")
+    return pick_device(None if name == "auto" else name, verbose=False)
+
+
+def git_commit() -> dict:
+    """The commit the code ran at, and the files that differed from it (None outside a git checkout).
+
+    Results files and reproduced checkpoints are left out of the list: writing them is what a run does.
+    """
+    def git(*args):
+        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, timeout=10, check=True).stdout
+
+    try:
+        changed = [line[3:] for line in git("status", "--porcelain").splitlines()
+                   if not line[3:].endswith("results.json")]
+        return {"commit": git("rev-parse", "HEAD").strip(), "changed_files": changed}
+    except (OSError, subprocess.SubprocessError):
+        return {"commit": None, "changed_files": None}
+
+
+def environment(device: torch.device, git: dict | None = None) -> dict:
+    """Where and with what a measurement ran (``git``: a :func:`git_commit` taken when the run started)."""
+    return {"device": device.type, "device_name": device_name(device), "threads": torch.get_num_threads(),
+            "torch": torch.__version__, "python": platform.python_version(), "platform": platform.platform(),
+            "git": git if git is not None else git_commit(),
+            "date": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+
+
+def reproduce_entry(name: str, run: Run) -> dict:
+    """Train and measure one task or experiment; return its results entry (``status`` says whether it worked)."""
+    if run.device.type == "cpu":
+        tune_cpu(threads=1)
+    started = time.perf_counter()
+    if name in EXPERIMENTS:
+        kind, summary, work = "experiment", EXPERIMENTS[name].summary, EXPERIMENTS[name].run
+    else:
+        task = TASKS[name]
+        kind, summary = "task", task.summary
+        work = task.reproduce or (lambda run: train_and_evaluate(task, run))
+    entry = {"kind": kind, "summary": summary, "quick": run.quick, "seed": run.seed}
+    try:
+        entry.update(status="measured", **work(run))
+    except ValueError as error:  # a task that cannot be reproduced says why; the other entries go on
+        entry.update(status="failed", error=str(error))
+    entry["wall_time_s"] = round(time.perf_counter() - started, 1)
+    entry["environment"] = environment(run.device, run.git)
+    return entry
+
+
+def results_path(out: Path) -> Path:
+    return Path(out) / "results.json"
+
+
+def read_results(path: Path | None = None) -> dict:
+    """The results file (default ``data/results.json``), or an empty one if there is none yet."""
+    path = Path(path) if path is not None else results_path(data_dir())
+    if not path.is_file():
+        return {"entries": {}}
+    try:
+        results = json.loads(path.read_text())
+    except json.JSONDecodeError as error:
+        raise ValueError(f"results file {path} is not valid JSON: {error}") from None
+    if not isinstance(results, dict) or not isinstance(results.get("entries"), dict):
+        raise ValueError(f"results file {path} has no `entries` object")
+    return results
+
+
+def _write_results(path: Path, results: dict) -> None:
+    order = {name: index for index, name in enumerate(entry_names())}
+    results["entries"] = dict(sorted(results["entries"].items(), key=lambda item: order.get(item[0], len(order))))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(".json.tmp")
+    temporary.write_text(json.dumps(results, indent=1) + "\n")
+    os.replace(temporary, path)
+
+
+def _display_path(path: Path) -> str:
+    try:
+        return str(Path(path).resolve().relative_to(ROOT))
+    except ValueError:
+        return str(path)
+
+
+def reproduce(names=None, device: str = "auto", quick: bool = False, out: Path | None = None, seed: int = 0,
+              progress: bool = True, command: str | None = None, log=print) -> Path:
+    """Reproduce ``names`` (default: everything) and update their entries in ``out/results.json``.
+
+    ``out`` defaults to ``data/`` (checkpoints into ``data/reproduced/``, never over ``data/checkpoints/``); with
+    ``quick`` it defaults to a new temporary folder, and ``data/`` is refused. The file is rewritten after each
+    entry, so an interrupted run keeps what it finished. Returns the results file's path.
+    """
+    names = check_names(names)
+    target = resolve_device(device)
+    if quick and out is not None and Path(out).resolve() == data_dir().resolve():
+        raise ValueError("--quick results are a smoke test and never go into data/; choose another --out")
+    if out is None:
+        out = Path(tempfile.mkdtemp(prefix="nee-lite-quick-")) if quick else data_dir()
+    path = results_path(out)
+    run = Run(checkpoints=Path(out) / "reproduced", seed=seed, device=target, quick=quick, progress=progress,
+              git=git_commit())
+    results = read_results(path)
+    results["about"] = ("Measured by `nee-lite reproduce` (nee_lite/reproduce.py); book/scorecard.ipynb renders it. "
+                        "Each entry says how, where and when it was measured.")
+    log(f"reproducing {len(names)} of {len(entry_names())} on {device_name(target)}"
+        f"{' (quick smoke test)' if quick else ''}; results: {path}")
+    failed = []
+    for name in names:
+        entry = reproduce_entry(name, run)
+        entry["command"] = command or f"nee-lite reproduce --tasks {name}" + (" --quick" if quick else "")
+        results["entries"][name] = entry
+        _write_results(path, results)
+        if entry["status"] == "failed":
+            failed.append(name)
+            log(f"{name}: FAILED: {entry['error']}")
+        else:
+            log(f"{name}: measured in {entry['wall_time_s']} s (training {entry.get('train_wall_time_s')} s)")
+    if failed:
+        raise ValueError(f"{len(failed)} of {len(names)} failed ({', '.join(failed)}); the others are in {path}")
+    return path
