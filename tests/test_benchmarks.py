@@ -30,6 +30,7 @@ def test_graph_benchmark_runs_and_writes_json(tmp_path):
     assert [(row["algorithm"], row["nodes"]) for row in result["rows"]] == [("dijkstra", 25), ("prim", 25)]
     assert result["total_s"] > 0 and all(row["per_graph"] == 1.0 for row in result["rows"])
 
+
 def test_training_throughput_benchmark_runs_and_writes_json(tmp_path):
     out = tmp_path / "training.json"
     subprocess.run([sys.executable, str(ROOT / "benchmarks" / "training.py"), "--device", "cpu", "--batch-sizes", "8",
