@@ -199,7 +199,8 @@ def heldout_experiment(config: ArithmeticConfig, train_config: TrainConfig, coun
     """Table 2: one engine per (count, seed), trained with only ``count`` numbers as operands.
 
     Each row holds the exact-match accuracy on the test pairs (held-out numbers, or unseen pairs at full count),
-    how many pairs it trained on and the training time (wall clock and CPU). The seed picks the numbers and the initial weights.
+    how many pairs it trained on and the training time (wall clock and CPU). The seed picks the numbers and the
+    initial weights.
     """
     from dataclasses import replace
 

@@ -25,7 +25,8 @@ def test_chapter_benchmark_lists_the_toc_chapters():
 def test_addition_heldout_benchmark_runs_and_summarizes(tmp_path):
     out = tmp_path / "table2.json"
     subprocess.run([sys.executable, str(ROOT / "benchmarks" / "addition_heldout.py"), "--steps", "3", "--counts", "64",
-                    "--seeds", "0", "1", "--workers", "1", "--out", str(out)], check=True, capture_output=True, text=True)
+                    "--seeds", "0", "1", "--workers", "1", "--out", str(out)],
+                   check=True, capture_output=True, text=True)
     result = json.loads(out.read_text())
     assert result["train"]["steps"] == 3 and "--steps 3" in result["command"] and len(result["runs"]) == 2
     row = result["summary"][0]
