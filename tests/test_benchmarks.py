@@ -52,3 +52,15 @@ def test_inference_benchmark_runs_and_writes_json(tmp_path):
     result = json.loads(out.read_text())
     assert [r["task"] for r in result["results"]] == ["selection-sort", "add"]
     assert all(r["per_second"] > 0 and r["latency_ms"] > 0 for r in result["results"])
+
+
+def test_addition_heldout_benchmark_runs_and_summarizes(tmp_path):
+    out = tmp_path / "table2.json"
+    subprocess.run([sys.executable, str(ROOT / "benchmarks" / "addition_heldout.py"), "--steps", "3", "--counts", "64",
+                    "--seeds", "0", "1", "--workers", "1", "--out", str(out)],
+                   check=True, capture_output=True, text=True)
+    result = json.loads(out.read_text())
+    assert result["train"]["steps"] == 3 and "--steps 3" in result["command"] and len(result["runs"]) == 2
+    row = result["summary"][0]
+    assert row["count"] == 64 and row["seeds"] == 2 and row["min"] <= row["mean"] <= row["max"]
+    assert {"cpu_seconds", "train_seconds"} <= set(result["runs"][0]) and row["paper"] == 0.9653

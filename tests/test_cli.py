@@ -41,7 +41,7 @@ def test_train_is_reproducible(tmp_path, small_checkpoint):
     assert main(["train", "min-of-two", "--steps", "30", "--out", str(tmp_path)]) == 0
     assert (tmp_path / "min-of-two.pt").read_bytes() == small_checkpoint.with_suffix(".pt").read_bytes()
     card = json.loads((tmp_path / "min-of-two.json").read_text())
-    for key in ("model", "train", "seed", "steps", "wall_time_s", "device", "accuracy", "command"):
+    for key in ("model", "train", "seed", "steps", "wall_time_s", "cpu_time_s", "device", "accuracy", "command"):
         assert key in card
 
 
