@@ -5,7 +5,9 @@ The companion package of the book. Each module holds one idea, in the order the 
 shared loop), ``checkpoints`` (weights plus a card), ``representations`` (chapter "Numbers as bits"),
 ``lists`` (test lists and scores), ``transformer`` and ``seq2seq`` (chapter "Attention collapse"), ``nee`` and
 ``widgets`` (chapter "Conditional masking"), ``merge`` (chapter "Merge sort"), ``arithmetic`` (chapter "Learning
-arithmetic"), ``tasks`` and ``cli`` (the ``nee-lite`` command).
+arithmetic"), ``tasks`` and ``cli`` (the ``nee-lite`` command). The part "Where it started" adds ``lte_programs`` and
+``lte`` (chapter "Learning to Execute"), ``npi_env``, ``npi``, ``npi_viewer`` and ``long_addition`` (chapter "Neural
+Programmer-Interpreters").
 """
 
 from .checkpoints import load_checkpoint, read_card, save_checkpoint
