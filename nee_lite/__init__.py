@@ -6,7 +6,10 @@ shared loop), ``checkpoints`` (weights plus a card), ``representations`` (chapte
 ``lists`` (test lists and scores), ``transformer`` and ``seq2seq`` (chapter "Attention collapse"), ``nee`` and
 ``widgets`` (chapter "Conditional masking"), ``merge`` (chapter "Merge sort"), ``arithmetic`` (chapter "Learning
 arithmetic"), ``graphs``, ``graph_algorithms`` and ``graph_widgets`` (chapter "Dijkstra"), ``graph_min`` (chapter
-"Prim"), ``tasks`` and ``cli`` (the ``nee-lite`` command).
+"Prim"), ``gpu`` (chapter "Training on a GPU"), ``reproduce``, ``reference`` and ``scorecard`` (the results page),
+``tasks`` and ``cli`` (the ``nee-lite`` command). The part "Where it started" adds ``lte_programs`` and
+``lte`` (chapter "Learning to Execute"), ``npi_env``, ``npi``, ``npi_viewer`` and ``long_addition`` (chapter "Neural
+Programmer-Interpreters").
 """
 
 from .checkpoints import load_checkpoint, read_card, save_checkpoint

@@ -586,3 +586,209 @@ TASKS["graph-min"] = Task(
     evaluate=lambda path: graph_min_table(load_selection_sort(path)),
     run=run_selection_sort_task,
 )
+
+
+# ------------------------------------------------------------------------ Neural Programmer-Interpreter
+def npi_settings():
+    """The shipped NPI's shape and budget: traces of additions of at most 5 digits."""
+    from .npi import NPIConfig
+
+    return NPIConfig(), TrainConfig(steps=1000, batch_size=256, lr=1e-2, warmup_steps=50, min_lr_ratio=0.0,
+                                    grad_clip=1.0, log_every=50)
+
+
+NPI_MAX_DIGITS = 5
+NPI_ADDITIONS = 3000  # traced once; enough that every (digit, digit, carry) case of ADD1 appears
+
+
+def train_npi_task(out: Path, seed: int = 0, steps: int | None = None, progress: bool = True) -> dict:
+    """Train the NPI of chapter "Neural Programmer-Interpreters" on traces of additions of at most 5 digits."""
+    from dataclasses import replace
+
+    from .device import tune_cpu
+    from .npi import addition_table, train_npi
+
+    tune_cpu(threads=1)
+    config, train_config = npi_settings()
+    train_config = replace(train_config, seed=seed, steps=steps or train_config.steps)
+    model, result = train_npi(config, train_config, NPI_MAX_DIGITS, NPI_ADDITIONS, progress=progress)
+    data = {"additions": NPI_ADDITIONS, "operands": f"1 to {NPI_MAX_DIGITS} digits each (the count uniform)",
+            "supervision": "every decision of the teacher's execution traces; each step samples calls"}
+    card = training_card("npi-add", train_config, data, seed, steps, [result], addition_table(model))
+    save_checkpoint(model, out / "npi-add", card)
+    return card
+
+
+def load_npi(path: Path):
+    """The NPI stored at ``path`` (checked against its card)."""
+    from .device import tune_cpu
+    from .npi import NPI, NPIConfig
+
+    tune_cpu(threads=1)
+    model = NPI(NPIConfig(**read_card(path)["model"]))
+    load_checkpoint(model, path)
+    return model
+
+
+def parse_decimal_pairs(data) -> list[tuple[str, str]]:
+    """Check a JSON array of ``[a, b]`` pairs of non-negative integers written as decimal strings."""
+    from .npi_env import parse_operand
+
+    if not isinstance(data, list) or not data:
+        raise ValueError('input must be a non-empty JSON array of [a, b] pairs of decimal strings, e.g. [["12", "30"]]')
+    pairs = []
+    for index, pair in enumerate(data):
+        if not isinstance(pair, list) or len(pair) != 2:
+            raise ValueError(f"item {index}: expected a pair [a, b] of decimal strings, got {pair!r:.60}")
+        try:
+            pairs.append((parse_operand(pair[0]), parse_operand(pair[1])))
+        except ValueError as error:
+            raise ValueError(f"item {index}: {error}") from None
+    return pairs
+
+
+def run_npi_task(path: Path, data) -> list:
+    """``data``: a JSON array of ``[a, b]`` decimal strings of any length; returns the NPI's sums as strings."""
+    from .npi import add_numbers
+
+    pairs = parse_decimal_pairs(data)
+    return add_numbers(load_npi(path), pairs)
+
+
+def evaluate_npi_task(path: Path) -> list[dict]:
+    from .npi import addition_table
+
+    return addition_table(load_npi(path))
+
+
+TASKS["npi-add"] = Task(
+    name="npi-add",
+    summary="multi-digit addition by a Neural Programmer-Interpreter trained on traces of at most 5 digits",
+    input_help='a JSON array of [a, b] pairs of non-negative integers as decimal strings, any length: [["12", "30"]]',
+    train=train_npi_task,
+    evaluate=evaluate_npi_task,
+    run=run_npi_task,
+)
+
+
+# ------------------------------------------------------------------------- Learning to Execute (LSTMs)
+@dataclass(frozen=True)
+class LTESpec:
+    """A shipped Learning-to-Execute model: which programs, which curriculum, which model and budget."""
+
+    length: int
+    nesting: int
+    operations: tuple[str, ...]
+    curriculum: str
+    steps: int
+    hidden: int = 128
+    reverse: bool = True
+    lr: float = 1e-2
+    batch_size: int = 64
+
+
+def lte_specs() -> dict[str, LTESpec]:
+    """``lte-add``: addition at the chapter's CPU size, longer than the curricula runs; ``lte-programs``: the
+    paper's six operations with 2-digit constants and nesting 2."""
+    from .lte import ADDITION, CPU_SETTINGS
+    from .lte_programs import PROGRAM_OPERATIONS
+
+    return {"lte-add": LTESpec(CPU_SETTINGS["digits"], 1, ADDITION, "combined", 10000),
+            "lte-programs": LTESpec(2, 2, PROGRAM_OPERATIONS, "combined", 8000)}
+
+
+def lte_table(name: str, model, seed: int = 0, count: int = 500) -> list[dict]:
+    """Per-character accuracy (teacher forcing) and exact match (greedy) per difficulty, within and beyond
+    training: for addition, 1 to 4 digits more than trained; for programs, lengths 1-4 by nestings 1-4."""
+    from .lte import LTETask, evaluate_programs
+
+    spec = lte_specs()[name]
+    task = LTETask(spec.length, spec.nesting, spec.operations)
+    grid = ([(digits, 1) for digits in range(1, spec.length + 5)] if spec.nesting == 1
+            else [(length, nesting) for nesting in range(1, 5) for length in range(1, 5)])
+    rows = []
+    for length, nesting in grid:
+        score = evaluate_programs(model, task, length, nesting, count=count, seed=seed)
+        rows.append({"length": length, "nesting": nesting, "trained": length <= spec.length and nesting <= spec.nesting,
+                     "programs": score["examples"], "per_character": round(score["per_character"], 6),
+                     "exact_match": round(score["exact_match"], 6)})
+    return rows
+
+
+def train_lte_task(name: str, out: Path, seed: int = 0, steps: int | None = None, progress: bool = True) -> dict:
+    """Train a shipped Learning-to-Execute LSTM (``lte-add`` or ``lte-programs``) with its curriculum."""
+    from .device import tune_cpu
+    from .lte import LTEConfig, LTETask, train_lte
+
+    tune_cpu(threads=1)
+    spec = lte_specs()[name]
+    train_config = TrainConfig(steps=steps or spec.steps, batch_size=spec.batch_size, lr=spec.lr, warmup_steps=50,
+                               min_lr_ratio=0.05, grad_clip=5.0, seed=seed, log_every=100)
+    task = LTETask(spec.length, spec.nesting, spec.operations)
+    model, result, run = train_lte(task, spec.curriculum, LTEConfig(hidden=spec.hidden, reverse=spec.reverse),
+                                   train_config, progress=progress)
+    data = {"digits": spec.length, "nesting": spec.nesting, "operations": list(spec.operations),
+            "curriculum": spec.curriculum, "naive_levels": run.levels,
+            "programs": "fresh every step, from the train third of all programs (hash of the text)"}
+    card = training_card(name, train_config, data, seed, steps, [result], lte_table(name, model))
+    save_checkpoint(model, out / name, card)
+    return card
+
+
+def load_lte(path: Path):
+    """A Learning-to-Execute LSTM and its card (checked against each other)."""
+    from .device import tune_cpu
+    from .lte import CharSeq2Seq, LTEConfig
+
+    tune_cpu(threads=1)
+    card = read_card(path)
+    model = CharSeq2Seq(LTEConfig(**card["model"]))
+    load_checkpoint(model, path)
+    return model, card
+
+
+def run_lte_add_task(path: Path, data) -> list:
+    """``data``: ``[a, b]`` pairs of decimal strings; the LSTM's answers to ``print((a+b))``, right or wrong."""
+    from .lte import lstm_add
+
+    pairs = parse_decimal_pairs(data)
+    if max(max(len(a), len(b)) for a, b in pairs) > 1000:
+        raise ValueError("the LSTM reads at most 1000 digits per number (it is wrong long before that)")
+    return lstm_add(load_lte(path)[0], pairs)
+
+
+def run_lte_programs_task(path: Path, data) -> list:
+    """``data``: a JSON array of program texts; the LSTM's reading of what each prints (it runs nothing)."""
+    from .lte_programs import VOCAB
+
+    if not isinstance(data, list) or not data:
+        raise ValueError('input must be a non-empty JSON array of program texts, e.g. ["a=12\\nprint((a+7))"]')
+    for index, program in enumerate(data):
+        if not isinstance(program, str) or not program.strip():
+            raise ValueError(f"item {index}: expected the text of a program, got {program!r:.60}")
+        if len(program) > 2000:
+            raise ValueError(f"item {index}: {len(program)} characters is more than the limit of 2000")
+        try:
+            VOCAB.encode(program)
+        except ValueError as error:
+            raise ValueError(f"item {index}: {error}") from None
+    model, _ = load_lte(path)
+    return [answer.removesuffix(".") for answer in model.greedy(data, 24)]
+
+
+TASKS["lte-add"] = Task(
+    name="lte-add",
+    summary="Learning to Execute: a character-level LSTM reads print((a+b)) and writes the sum (3-digit training)",
+    input_help='a JSON array of [a, b] pairs of decimal strings (the LSTM\'s answers, right or wrong): [["12", "30"]]',
+    train=partial(train_lte_task, "lte-add"),
+    evaluate=lambda path: lte_table("lte-add", load_lte(path)[0]),
+    run=run_lte_add_task,
+)
+TASKS["lte-programs"] = Task(
+    name="lte-programs",
+    summary="Learning to Execute: the LSTM reads a program of the paper's kind and writes what it prints",
+    input_help='a JSON array of program texts, e.g. ["a=12\\nfor x in range(3):a+=4\\nprint(a)"]',
+    train=partial(train_lte_task, "lte-programs"),
+    evaluate=lambda path: lte_table("lte-programs", load_lte(path)[0]),
+    run=run_lte_programs_task,
+)
