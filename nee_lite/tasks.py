@@ -121,10 +121,11 @@ def evaluate_min_of_two_task(path: Path) -> list[dict]:
     return _min_of_two_table(model, card.get("seed", 0))
 
 
-def run_min_of_two_task(path: Path, data) -> list:
-    """``data`` is a JSON array of ``[a, b]`` pairs (``"inf"`` allowed); returns the networks' minima."""
-    model, _ = _load_min_of_two(path)
-    codec = model.codec
+def parse_number_pairs(data, codec: NumberCodec, check=None) -> tuple[list[int], list[int]]:
+    """Check a JSON array of ``[a, b]`` pairs (numbers in the codec's range, ``"inf"`` allowed) and split it.
+
+    ``check(a, b)``, if given, adds a task's own rule; every error names the item it is about.
+    """
     if not isinstance(data, list) or not data:
         raise ValueError("input must be a non-empty JSON array of [a, b] pairs")
     a, b = [], []
@@ -132,10 +133,21 @@ def run_min_of_two_task(path: Path, data) -> list:
         if not isinstance(pair, list) or len(pair) != 2:
             raise ValueError(f"item {index}: expected a pair [a, b], got {pair!r:.60}")
         try:
-            a.append(from_json_number(pair[0], codec))
-            b.append(from_json_number(pair[1], codec))
+            x, y = (from_json_number(value, codec) for value in pair)
+            if check is not None:
+                check(x, y)
         except ValueError as error:
             raise ValueError(f"item {index}: {error}") from None
+        a.append(x)
+        b.append(y)
+    return a, b
+
+
+def run_min_of_two_task(path: Path, data) -> list:
+    """``data`` is a JSON array of ``[a, b]`` pairs (``"inf"`` allowed); returns the networks' minima."""
+    model, _ = _load_min_of_two(path)
+    codec = model.codec
+    a, b = parse_number_pairs(data, codec)
     minima = model.predict(torch.tensor(a), torch.tensor(b))
     return [to_json_number(value, codec) for value in minima.tolist()]
 
@@ -348,21 +360,13 @@ def run_arithmetic_task(operation: str, path: Path, data) -> list:
     """``data``: a JSON array of ``[a, b]`` pairs; returns the engine's results (``"inf"`` for infinity)."""
     model = load_arithmetic(path, operation)
     codec = model.codec
-    if not isinstance(data, list) or not data:
-        raise ValueError("input must be a non-empty JSON array of [a, b] pairs")
-    a, b = [], []
-    for index, pair in enumerate(data):
-        if not isinstance(pair, list) or len(pair) != 2:
-            raise ValueError(f"item {index}: expected a pair [a, b], got {pair!r:.60}")
-        try:
-            if operation == "multiply" and "inf" in pair:
-                raise ValueError(f"\"inf\" cannot be multiplied; use integers from 0 to {codec.max_value}")
-            x, y = (from_json_number(value, codec) for value in pair)
-            model.check_operands(torch.tensor([x]), torch.tensor([y]))
-        except ValueError as error:
-            raise ValueError(f"item {index}: {error}") from None
-        a.append(x)
-        b.append(y)
+
+    def check(x: int, y: int) -> None:
+        if operation == "multiply" and codec.end in (x, y):
+            raise ValueError(f"\"inf\" cannot be multiplied; use integers from 0 to {codec.max_value}")
+        model.check_operands(torch.tensor([x]), torch.tensor([y]))
+
+    a, b = parse_number_pairs(data, codec, check)
     return [to_json_number(value, codec) for value in model.predict(torch.tensor(a), torch.tensor(b)).tolist()]
 
 
