@@ -12,7 +12,7 @@ import random
 import numpy as np
 import torch
 
-__all__ = ["pick_device", "seed_everything", "in_colab", "quick_mode", "tune_cpu", "device_name"]
+__all__ = ["pick_device", "seed_everything", "in_colab", "quick_mode", "tune_cpu", "device_name", "cpu_kind"]
 
 
 def in_colab() -> bool:
@@ -73,6 +73,16 @@ def device_name(device: torch.device | str) -> str:
     except OSError:
         pass
     return f"{model} ({os.cpu_count()} cores)"
+
+
+def cpu_kind() -> str:
+    """The CPU's model and the vector instructions PyTorch uses on it, for example ``"AMD EPYC, AVX512"``.
+
+    Training on a CPU is repeatable bit for bit on the same kind of CPU, not across kinds: another model or
+    instruction set rounds some sums differently, and a run then follows another path from its first steps. Files
+    that record a training run name the kind that made it, so a chapter knows whether to expect the same bits.
+    """
+    return f"{device_name('cpu').rsplit(' (', 1)[0]}, {torch.backends.cpu.get_cpu_capability()}"
 
 
 def seed_everything(seed: int) -> torch.Generator:

@@ -1,13 +1,14 @@
 """Arithmetic NEEs: pairs and splits, range checks, the shipped addition and multiplication engines, their CLI."""
 
+import copy
 import json
 
 import pytest
 import torch
 
 from nee_lite import NumberCodec, TrainConfig
-from nee_lite.arithmetic import (ArithmeticConfig, ArithmeticNEE, allowed_numbers, evaluate_pairs, heldout_split,
-                                 train_arithmetic, valid_pairs)
+from nee_lite.arithmetic import (ArithmeticConfig, ArithmeticEnsemble, ArithmeticNEE, allowed_numbers, evaluate_pairs,
+                                 heldout_experiment, heldout_split, train_arithmetic, train_ensemble, valid_pairs)
 from nee_lite.checkpoints import checkpoint_path
 from nee_lite.cli import main
 from nee_lite.device import tune_cpu
@@ -71,6 +72,33 @@ def test_a_few_training_steps_run_and_lower_the_loss():
     assert result.history[-1]["loss"] < result.history[0]["loss"]
 
 
+def test_ensemble_member_zero_is_the_single_engine_and_rows_keep_every_member():
+    tune_cpu(threads=1)
+    split = heldout_split("add", CODEC, count=128, seed=0)
+    config, budget = ArithmeticConfig(d_model=16, ff=64), TrainConfig(steps=5, batch_size=32, warmup_steps=1, seed=3)
+    single, _ = train_arithmetic(config, split.train, budget)
+    ensemble, results = train_ensemble(config, split.train, budget, members=2)
+    assert len(ensemble.members) == 2 and len(results) == 2
+    member_zero = ensemble.members[0].state_dict().values()
+    assert all(torch.equal(a, b) for a, b in zip(single.state_dict().values(), member_zero))
+    assert not torch.equal(ensemble.members[0].embedding.weight, ensemble.members[1].embedding.weight)
+    row = heldout_experiment(config, budget, counts=(128,), seeds=(0,), members=2)[0]
+    assert row["members"] == 2 and len(row["member_accuracy"]) == 2 and 0.0 <= row["accuracy"] <= 1.0
+
+
+def test_ensemble_averages_probabilities_so_a_confident_majority_wins(adder):
+    contrary = copy.deepcopy(adder)  # the adder with every output logit negated: confidently wrong on every bit
+    with torch.no_grad():
+        contrary.engine.value_head.weight.neg_()
+        contrary.engine.value_head.bias.neg_()
+    every = valid_pairs(torch.arange(257), torch.arange(257), "add", CODEC)
+    assert evaluate_pairs(contrary, every)["accuracy"] == 0.0
+    assert evaluate_pairs(ArithmeticEnsemble([adder, contrary, adder]), every)["accuracy"] == 1.0
+    assert evaluate_pairs(ArithmeticEnsemble([contrary, adder, contrary]), every)["accuracy"] == 0.0
+    with pytest.raises(ValueError, match="200 \\+ 100 = 300 is out of range"):
+        ArithmeticEnsemble([adder, contrary]).predict(torch.tensor([200]), torch.tensor([100]))
+
+
 def test_shipped_adder_is_exact_on_every_valid_pair_and_inf(adder):
     split = heldout_split("add", CODEC, seed=0)
     assert evaluate_pairs(adder, split.test)["accuracy"] == 1.0
@@ -83,7 +111,7 @@ def test_shipped_multiplier_on_heldout_pairs_matches_its_card(multiplier):
     split = heldout_split("multiply", multiplier.codec, seed=0)
     result = evaluate_pairs(multiplier, split.test)
     card = json.loads(checkpoint_path("multiply").with_suffix(".json").read_text())
-    assert result["accuracy"] >= 0.999 and round(result["accuracy"], 6) == card["accuracy"][1]["exact_match"]
+    assert result["accuracy"] == 1.0 and card["accuracy"][1]["exact_match"] == 1.0
 
 
 def test_shipped_cards_record_time_and_accuracy():
