@@ -35,7 +35,7 @@ from typing import Callable
 import torch
 
 from .checkpoints import checkpoint_path, data_dir
-from .device import device_name, pick_device, tune_cpu
+from .device import cpu_kind, device_name, pick_device, tune_cpu
 from .tasks import TASKS
 from .training import TrainConfig
 
@@ -244,7 +244,8 @@ def git_commit() -> dict:
 
 def environment(device: torch.device, git: dict | None = None) -> dict:
     """Where and with what a measurement ran (``git``: a :func:`git_commit` taken when the run started)."""
-    return {"device": device.type, "device_name": device_name(device), "threads": torch.get_num_threads(),
+    return {"device": device.type, "device_name": device_name(device), "cpu_kind": cpu_kind(),
+            "threads": torch.get_num_threads(),
             "torch": torch.__version__, "python": platform.python_version(), "platform": platform.platform(),
             "git": git if git is not None else git_commit(),
             "date": datetime.now(timezone.utc).isoformat(timespec="seconds")}

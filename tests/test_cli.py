@@ -9,6 +9,7 @@ import pytest
 
 from nee_lite.checkpoints import checkpoint_path
 from nee_lite.cli import main
+from nee_lite.device import cpu_kind
 
 
 def run_cli(capsys, *argv, stdin=None, monkeypatch=None):
@@ -43,6 +44,7 @@ def test_train_is_reproducible(tmp_path, small_checkpoint):
     card = json.loads((tmp_path / "min-of-two.json").read_text())
     for key in ("model", "train", "seed", "steps", "wall_time_s", "cpu_time_s", "device", "accuracy", "command"):
         assert key in card
+    assert card["cpu_kind"] == cpu_kind()  # the kind of CPU on which these bits repeat
 
 
 def test_run_uses_the_network(tmp_path, capsys):

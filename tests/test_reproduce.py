@@ -25,7 +25,7 @@ def test_quick_run_writes_every_field_the_scorecard_needs(quick_results):
     assert task["trained_on"] == "cpu" and task["train_wall_time_s"] >= 0 and task["wall_time_s"] > 0
     assert {row["test"] for row in task["rows"]} == {"seen numbers", "held-out numbers"}
     environment = task["environment"]
-    for key in ("device", "device_name", "torch", "python", "git", "date"):
+    for key in ("device", "device_name", "cpu_kind", "torch", "python", "git", "date"):
         assert environment[key], key
     assert task["checkpoint"]["sha256"] and (quick_results / "reproduced" / "min-of-two.pt").is_file()
     assert task["checkpoint"]["identical_to_shipped"] is False  # 20 steps are not the shipped 3,000

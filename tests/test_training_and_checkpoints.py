@@ -6,7 +6,7 @@ import pytest
 import torch
 
 from nee_lite import NumberCodec, TrainConfig, load_checkpoint, save_checkpoint, train
-from nee_lite.device import pick_device, seed_everything
+from nee_lite.device import cpu_kind, device_name, pick_device, seed_everything
 from nee_lite.representations import MinOfTwo, MinOfTwoConfig, PairSampler, split_numbers
 
 
@@ -93,3 +93,8 @@ def test_device_helper_says_what_it_picked(capsys):
 def test_seed_everything_returns_a_seeded_generator():
     first = torch.rand(3, generator=seed_everything(5))
     assert torch.equal(first, torch.rand(3, generator=seed_everything(5)))
+
+
+def test_cpu_kind_names_the_model_and_the_vector_instructions():
+    model, instructions = cpu_kind().rsplit(", ", 1)
+    assert device_name("cpu").startswith(model) and instructions == torch.backends.cpu.get_cpu_capability()
