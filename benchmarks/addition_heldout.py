@@ -25,7 +25,7 @@ from pathlib import Path
 
 import torch
 
-from nee_lite.arithmetic import PAPER_COUNTS, PAPER_TABLE_2, TABLE_2_MEMBERS, heldout_experiment
+from nee_lite.arithmetic import PAPER_COUNTS, TABLE_2_MEMBERS, heldout_experiment, summarize_heldout
 from nee_lite.checkpoints import data_dir
 from nee_lite.device import cpu_kind, tune_cpu
 from nee_lite.tasks import arithmetic_settings
@@ -44,23 +44,6 @@ def one_run(job):
     config, train_config = budget(weight_decay, steps, batch_size)
     return {"weight_decay": weight_decay,
             **heldout_experiment(config, train_config, counts=(count,), seeds=(seed,), members=members)[0]}
-
-
-def summarize(runs: list[dict], weight_decays, counts) -> list[dict]:
-    """Mean, min and max accuracy over the seeds, per weight decay and count, of the ensembles and of the single
-    engines (every member alone), beside the paper's number."""
-    paper = dict(zip(PAPER_COUNTS, PAPER_TABLE_2))
-    rows = []
-    for weight_decay in weight_decays:
-        for count in counts:
-            chosen = [run for run in runs if run["count"] == count and run["weight_decay"] == weight_decay]
-            values = [run["accuracy"] for run in chosen]
-            singles = [value for run in chosen for value in run["member_accuracy"]]
-            rows.append({"weight_decay": weight_decay, "count": count, "seeds": len(values),
-                         "mean": sum(values) / len(values), "min": min(values), "max": max(values),
-                         "single_engines": len(singles), "single_mean": sum(singles) / len(singles),
-                         "single_min": min(singles), "single_max": max(singles), "paper": paper.get(count)})
-    return rows
 
 
 def main() -> None:
@@ -90,7 +73,7 @@ def main() -> None:
         "model": config.__dict__, "train": train_config.to_dict(),
         "device": "cpu", "torch": torch.__version__, "python": platform.python_version(),
         "cpu_kind": cpu_kind(),  # training repeats bit for bit only on the same kind of CPU
-        "runs": runs, "summary": summarize(runs, args.weight_decay, args.counts),
+        "runs": runs, "summary": summarize_heldout(runs),
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2) + "\n")

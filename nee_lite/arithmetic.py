@@ -24,7 +24,8 @@ from .training import TrainConfig, TrainResult, train
 
 __all__ = ["OPERATIONS", "ArithmeticConfig", "ArithmeticNEE", "ArithmeticEnsemble", "valid_pairs",
            "allowed_numbers", "ArithmeticSplit", "heldout_split", "train_arithmetic", "train_ensemble",
-           "evaluate_pairs", "PAPER_COUNTS", "PAPER_TABLE_2", "TABLE_2_MEMBERS", "heldout_experiment"]
+           "member_seed", "evaluate_pairs", "PAPER_COUNTS", "PAPER_TABLE_2", "TABLE_2_MEMBERS",
+           "heldout_experiment", "summarize_heldout"]
 
 OPERATIONS = ("add", "multiply")
 
@@ -203,14 +204,19 @@ def train_arithmetic(config: ArithmeticConfig, pairs: torch.Tensor, train_config
     return model, result
 
 
+def member_seed(seed: int, member: int) -> int:
+    """The training seed of ensemble member ``member``: far from the seeds of neighbouring runs (member 0 keeps
+    ``seed``, so it is the engine :func:`train_arithmetic` trains alone)."""
+    return seed + 1000 * member
+
+
 def train_ensemble(config: ArithmeticConfig, pairs: torch.Tensor, train_config: TrainConfig, members: int = 3,
                    progress: bool = False, device="cpu") -> tuple[ArithmeticEnsemble, list[TrainResult]]:
-    """``members`` engines on the same pairs, member ``k`` seeded ``seed + 1000 k`` (member 0 is the engine
-    :func:`train_arithmetic` trains with the same settings)."""
+    """``members`` engines on the same pairs, each seeded by :func:`member_seed`."""
     from dataclasses import replace
 
-    trained = [train_arithmetic(config, pairs, replace(train_config, seed=train_config.seed + 1000 * k), progress,
-                                device) for k in range(members)]
+    trained = [train_arithmetic(config, pairs, replace(train_config, seed=member_seed(train_config.seed, k)),
+                                progress, device) for k in range(members)]
     return ArithmeticEnsemble([model for model, _ in trained]), [result for _, result in trained]
 
 
@@ -254,3 +260,22 @@ def heldout_experiment(config: ArithmeticConfig, train_config: TrainConfig, coun
                          "train_seconds": round(sum(r.wall_time_s for r in results), 1),
                          "cpu_seconds": round(sum(r.cpu_time_s for r in results), 1)})
     return rows
+
+
+def summarize_heldout(rows: list[dict]) -> list[dict]:
+    """Table 2 per (weight decay, count): mean, min and max over the seeds of the ensembles' accuracy, and of every
+    member alone (``single_*``), beside the paper's number. ``rows`` are :func:`heldout_experiment` rows with
+    their ``weight_decay`` added."""
+    paper = dict(zip(PAPER_COUNTS, PAPER_TABLE_2))
+    groups = {}
+    for row in rows:
+        groups.setdefault((row["weight_decay"], row["count"]), []).append(row)
+    summary = []
+    for (weight_decay, count), chosen in groups.items():
+        values = [row["accuracy"] for row in chosen]
+        singles = [value for row in chosen for value in row["member_accuracy"]]
+        summary.append({"weight_decay": weight_decay, "count": count, "seeds": len(values),
+                        "mean": sum(values) / len(values), "min": min(values), "max": max(values),
+                        "single_engines": len(singles), "single_mean": sum(singles) / len(singles),
+                        "single_min": min(singles), "single_max": max(singles), "paper": paper.get(count)})
+    return summary

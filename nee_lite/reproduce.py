@@ -159,7 +159,7 @@ def addition_heldout_table(run: Run) -> dict:
     """The paper's Table 2: one ensemble of addition engines per (weight decay, count of allowed numbers, seed),
     the shipped shape and budget (``tasks.arithmetic_settings("add")``), tested on every pair with a held-out
     number; each member's own accuracy is kept beside the ensemble's."""
-    from .arithmetic import PAPER_COUNTS, TABLE_2_MEMBERS, heldout_experiment
+    from .arithmetic import PAPER_COUNTS, TABLE_2_MEMBERS, heldout_experiment, summarize_heldout
     from .tasks import arithmetic_settings
 
     config, budget = arithmetic_settings("add")
@@ -168,24 +168,14 @@ def addition_heldout_table(run: Run) -> dict:
     if run.quick:
         counts, seeds = (256, 64), (run.seed,)
         budget = replace(budget, steps=QUICK_STEPS, warmup_steps=5)
-    runs = []
-    for decay in decays:
-        for count in counts:
-            for seed in seeds:
-                row = heldout_experiment(config, replace(budget, weight_decay=decay), counts=(count,), seeds=(seed,),
-                                         members=TABLE_2_MEMBERS, progress=run.progress, device=run.device)[0]
-                runs.append({"weight_decay": decay, "count": count, "seed": seed, "train_pairs": row["train_pairs"],
-                             "test_pairs": row["test_pairs"], "exact_match": row["accuracy"],
-                             "member_exact_match": row["member_accuracy"], "train_seconds": row["train_seconds"]})
-    summary = []
-    for decay in decays:
-        for count in counts:
-            chosen = [r for r in runs if r["weight_decay"] == decay and r["count"] == count]
-            values = [r["exact_match"] for r in chosen]
-            singles = [value for r in chosen for value in r["member_exact_match"]]
-            summary.append({"weight_decay": decay, "count": count, "seeds": len(values),
-                            "mean": sum(values) / len(values), "min": min(values), "max": max(values),
-                            "single_engine_mean": sum(singles) / len(singles)})
+    rows = [{"weight_decay": decay, **row} for decay in decays for count in counts for seed in seeds
+            for row in heldout_experiment(config, replace(budget, weight_decay=decay), counts=(count,),
+                                          seeds=(seed,), members=TABLE_2_MEMBERS, progress=run.progress,
+                                          device=run.device)]
+    runs = [{"weight_decay": r["weight_decay"], "count": r["count"], "seed": r["seed"], "train_pairs": r["train_pairs"],
+             "test_pairs": r["test_pairs"], "exact_match": r["accuracy"], "member_exact_match": r["member_accuracy"],
+             "train_seconds": r["train_seconds"]} for r in rows]
+    summary = summarize_heldout(rows)
     return {"rows": summary, "runs": runs, "train_wall_time_s": round(sum(r["train_seconds"] for r in runs), 1),
             "models": len(runs) * TABLE_2_MEMBERS, "members": TABLE_2_MEMBERS, "seeds": list(seeds),
             "weight_decays": list(decays),
