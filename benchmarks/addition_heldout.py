@@ -1,7 +1,7 @@
 """Benchmark: the paper's Table 2, addition with only some numbers allowed as training operands, several seeds.
 
     python benchmarks/addition_heldout.py [--seeds 0 1 2] [--counts 256 224 ...] [--weight-decay 0.3 ...]
-                                          [--members 3] [--steps N] [--batch-size N] [--workers 2] [--out FILE]
+                                          [--members 5] [--steps N] [--batch-size N] [--workers 2] [--out FILE]
 
 Trains one ensemble of ``--members`` addition NEEs per count and seed (and weight decay), from scratch, one
 thread each, ``--workers`` at a time: the shipped shape and budget, `nee_lite.tasks.arithmetic_settings("add")`,
@@ -80,7 +80,7 @@ def main() -> None:
     for row in result["summary"]:
         print(f"weight decay {row['weight_decay']}, {row['count']:>4} numbers: ensembles mean {row['mean']:.2%} "
               f"(min {row['min']:.2%}, max {row['max']:.2%}); single engines mean {row['single_mean']:.2%} "
-              f"(min {row['single_min']:.2%}); paper {row['paper']:.2%}")
+              f"(min {row['single_min']:.2%}); per bit {row['bit_mean']:.3%}; paper {row['paper']:.2%}")
 
 
 if __name__ == "__main__":

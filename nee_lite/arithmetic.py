@@ -221,17 +221,21 @@ def train_ensemble(config: ArithmeticConfig, pairs: torch.Tensor, train_config: 
 
 
 def evaluate_pairs(model: ArithmeticNEE, pairs: torch.Tensor) -> dict:
-    """Exact-match accuracy of the engine on ``pairs`` (every result bit right), and the pairs it got wrong."""
+    """Exact-match accuracy of the engine on ``pairs`` (every result bit right), the per-bit accuracy beside it
+    (bits of the decoded result, infinity flag included, that equal the true result's), and the pairs it got
+    wrong."""
     predicted = model.predict(pairs[:, 0], pairs[:, 1])
     truth = apply(model.config.operation, pairs[:, 0], pairs[:, 1], model.codec)
     wrong = torch.nonzero(predicted != truth).flatten()
+    bits_right = (model.codec.encode(predicted) == model.codec.encode(truth)).float()
     return {"pairs": len(pairs), "accuracy": 1.0 - len(wrong) / max(len(pairs), 1),
+            "bit_accuracy": bits_right.mean().item() if len(pairs) else 1.0,
             "wrong": [(int(pairs[i, 0]), int(pairs[i, 1]), int(predicted[i])) for i in wrong[:10]]}
 
 
 PAPER_COUNTS = (256, 224, 192, 128, 89, 76, 64)  # Table 2: numbers allowed as training operands
 PAPER_TABLE_2 = (1.0, 1.0, 1.0, 1.0, 1.0, 0.99, 0.9653)
-TABLE_2_MEMBERS = 3  # engines per ensemble in the book's Table 2 (one seed's engine alone is reported beside it)
+TABLE_2_MEMBERS = 5  # engines per ensemble in the book's Table 2 (each engine alone is reported beside it)
 
 
 def heldout_experiment(config: ArithmeticConfig, train_config: TrainConfig, counts=PAPER_COUNTS, seeds=(0,),
@@ -240,7 +244,8 @@ def heldout_experiment(config: ArithmeticConfig, train_config: TrainConfig, coun
     numbers as operands.
 
     Each row holds the exact-match accuracy on the test pairs (held-out numbers, or unseen pairs at full count)
-    of the ensemble (``accuracy``) and of each member alone (``member_accuracy``), how many pairs it trained on
+    of the ensemble (``accuracy``) and of each member alone (``member_accuracy``), the per-bit accuracies beside
+    them (``bit_accuracy``, ``member_bit_accuracy``), how many pairs it trained on
     and the training time of all members together (wall clock and CPU). The seed picks the numbers and the
     initial weights.
     """
@@ -253,10 +258,13 @@ def heldout_experiment(config: ArithmeticConfig, train_config: TrainConfig, coun
             split = heldout_split(config.operation, codec, count=count, seed=seed)
             ensemble, results = train_ensemble(config, split.train, replace(train_config, seed=seed), members,
                                                progress, device)
+            together = evaluate_pairs(ensemble, split.test)
+            alone = [evaluate_pairs(member, split.test) for member in ensemble.members]
             rows.append({"count": count, "seed": seed, "members": members, "train_pairs": len(split.train),
-                         "test_pairs": len(split.test), "accuracy": evaluate_pairs(ensemble, split.test)["accuracy"],
-                         "member_accuracy": [evaluate_pairs(member, split.test)["accuracy"]
-                                             for member in ensemble.members],
+                         "test_pairs": len(split.test), "accuracy": together["accuracy"],
+                         "bit_accuracy": together["bit_accuracy"],
+                         "member_accuracy": [result["accuracy"] for result in alone],
+                         "member_bit_accuracy": [result["bit_accuracy"] for result in alone],
                          "train_seconds": round(sum(r.wall_time_s for r in results), 1),
                          "cpu_seconds": round(sum(r.cpu_time_s for r in results), 1)})
     return rows
@@ -264,7 +272,8 @@ def heldout_experiment(config: ArithmeticConfig, train_config: TrainConfig, coun
 
 def summarize_heldout(rows: list[dict]) -> list[dict]:
     """Table 2 per (weight decay, count): mean, min and max over the seeds of the ensembles' accuracy, and of every
-    member alone (``single_*``), beside the paper's number. ``rows`` are :func:`heldout_experiment` rows with
+    member alone (``single_*``), beside the paper's number; and, where the rows have them, the per-bit accuracies
+    (``bit_mean``, ``bit_min``, ``single_bit_mean``). ``rows`` are :func:`heldout_experiment` rows with
     their ``weight_decay`` added."""
     paper = dict(zip(PAPER_COUNTS, PAPER_TABLE_2))
     groups = {}
@@ -274,8 +283,12 @@ def summarize_heldout(rows: list[dict]) -> list[dict]:
     for (weight_decay, count), chosen in groups.items():
         values = [row["accuracy"] for row in chosen]
         singles = [value for row in chosen for value in row["member_accuracy"]]
+        bits = [row["bit_accuracy"] for row in chosen if "bit_accuracy" in row]
+        single_bits = [value for row in chosen for value in row.get("member_bit_accuracy", [])]
         summary.append({"weight_decay": weight_decay, "count": count, "seeds": len(values),
                         "mean": sum(values) / len(values), "min": min(values), "max": max(values),
                         "single_engines": len(singles), "single_mean": sum(singles) / len(singles),
-                        "single_min": min(singles), "single_max": max(singles), "paper": paper.get(count)})
+                        "single_min": min(singles), "single_max": max(singles), "paper": paper.get(count),
+                        **({"bit_mean": sum(bits) / len(bits), "bit_min": min(bits),
+                            "single_bit_mean": sum(single_bits) / len(single_bits)} if bits else {})})
     return summary

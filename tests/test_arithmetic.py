@@ -84,6 +84,25 @@ def test_ensemble_member_zero_is_the_single_engine_and_rows_keep_every_member():
     assert not torch.equal(ensemble.members[0].embedding.weight, ensemble.members[1].embedding.weight)
     row = heldout_experiment(config, budget, counts=(128,), seeds=(0,), members=2)[0]
     assert row["members"] == 2 and len(row["member_accuracy"]) == 2 and 0.0 <= row["accuracy"] <= 1.0
+    assert len(row["member_bit_accuracy"]) == 2 and row["accuracy"] <= row["bit_accuracy"] <= 1.0
+
+
+class _OffByOne:
+    """A stand-in engine whose every sum has its lowest bit flipped: exact match 0, per bit 8 of 9 right."""
+
+    config, codec = ArithmeticConfig(), CODEC
+
+    def predict(self, a, b):
+        return (a + b) ^ 1
+
+
+def test_evaluate_pairs_reports_per_bit_accuracy_beside_exact_match(adder):
+    pairs = torch.tensor([[3, 4], [100, 27], [0, 0]])
+    wrong = evaluate_pairs(_OffByOne(), pairs)
+    assert wrong["accuracy"] == 0.0 and wrong["bit_accuracy"] == pytest.approx(8 / 9)
+    assert wrong["wrong"] == [(3, 4, 6), (100, 27, 126), (0, 0, 1)]
+    right = evaluate_pairs(adder, torch.tensor([[3, 4], [CODEC.end, 0], [CODEC.end, CODEC.end]]))  # inf included
+    assert right["accuracy"] == 1.0 and right["bit_accuracy"] == 1.0
 
 
 def test_ensemble_averages_probabilities_so_a_confident_majority_wins(adder):
