@@ -160,7 +160,7 @@ def addition_heldout_table(run: Run) -> dict:
     """The paper's Table 2: one ensemble of addition engines per (weight decay, count of allowed numbers, seed),
     the shipped shape and budget (``tasks.arithmetic_settings("add")``), tested on every pair with a held-out
     number; each member's own accuracy is kept beside the ensemble's."""
-    from .arithmetic import PAPER_COUNTS, heldout_experiment, summarize_heldout
+    from .arithmetic import PAPER_COUNTS, summarize_heldout
     from .tasks import arithmetic_settings
 
     config, budget = arithmetic_settings("add")
@@ -169,10 +169,17 @@ def addition_heldout_table(run: Run) -> dict:
     if run.quick:
         counts, seeds = (256, 64), (run.seed,)
         budget = replace(budget, steps=QUICK_STEPS, warmup_steps=5)
-    rows = [{"weight_decay": decay, **row} for decay in decays for count in counts for seed in seeds
-            for row in heldout_experiment(config, replace(budget, weight_decay=decay), counts=(count,),
-                                          seeds=(seed,), members=TABLE_2_MEMBERS, progress=run.progress,
-                                          device=run.device)]
+    jobs = [(config, replace(budget, weight_decay=decay), count, seed) for decay in decays for count in counts
+            for seed in seeds]
+    workers = min(os.cpu_count() or 1, len(jobs)) if run.device.type == "cpu" else 1
+    if workers > 1:  # one engine per core, one thread each, as benchmarks/addition_heldout.py: the same engines
+        from concurrent.futures import ProcessPoolExecutor
+        from multiprocessing import get_context
+
+        with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
+            rows = [row for rows in pool.map(_table_2_job, jobs) for row in rows]
+    else:
+        rows = [row for job in jobs for row in _table_2_job(job, progress=run.progress, device=run.device)]
     runs = [{"weight_decay": r["weight_decay"], "count": r["count"], "seed": r["seed"], "train_pairs": r["train_pairs"],
              "test_pairs": r["test_pairs"], "exact_match": r["accuracy"], "member_exact_match": r["member_accuracy"],
              "bit_accuracy": r["bit_accuracy"], "member_bit_accuracy": r["member_bit_accuracy"],
@@ -182,6 +189,18 @@ def addition_heldout_table(run: Run) -> dict:
             "models": len(runs) * TABLE_2_MEMBERS, "members": TABLE_2_MEMBERS, "seeds": list(seeds),
             "weight_decays": list(decays),
             "train": {**budget.to_dict(), "seed": "per run", "weight_decay": "per run"}}
+
+
+def _table_2_job(job, progress: bool = False, device="cpu") -> list[dict]:
+    """One (budget, count, seed) ensemble of Table 2, on one CPU thread when on the CPU."""
+    from .arithmetic import heldout_experiment
+
+    config, budget, count, seed = job
+    if torch.device(device).type == "cpu":
+        tune_cpu(threads=1)
+    return [{"weight_decay": budget.weight_decay, **row}
+            for row in heldout_experiment(config, budget, counts=(count,), seeds=(seed,), members=TABLE_2_MEMBERS,
+                                          progress=progress, device=device)]
 
 
 EXPERIMENTS = {

@@ -1,12 +1,15 @@
 """nee-lite reproduce: a quick run writes a complete results file, updates only what it names, refuses bad input."""
 
 import json
+from dataclasses import replace
 
 import pytest
 
 from nee_lite.checkpoints import data_dir
 from nee_lite.cli import main
-from nee_lite.reproduce import EXPERIMENTS, entry_names, read_results
+from nee_lite.reproduce import (EXPERIMENTS, QUICK_STEPS, Run, _table_2_job, addition_heldout_table, entry_names,
+                                read_results)
+from nee_lite.tasks import arithmetic_settings
 
 
 @pytest.fixture(scope="module")
@@ -101,3 +104,14 @@ def test_train_takes_a_device_and_refuses_one_that_is_not_here(capsys, tmp_path)
     assert code == 2 and "unknown device 'tpu'" in err and err.count("\n") == 1
     if not torch.cuda.is_available():
         assert main(["train", "min-of-two", "--device", "cuda"]) == 2
+
+
+
+def test_table_2_in_worker_processes_trains_the_same_engines_as_in_process(tmp_path):
+    entry = addition_heldout_table(Run(checkpoints=tmp_path, quick=True, progress=False))  # a pool when 2+ cores
+    assert entry["members"] == 5 and [run["count"] for run in entry["runs"]] == [256, 64]
+    config, budget = arithmetic_settings("add")
+    alone = _table_2_job((config, replace(budget, steps=QUICK_STEPS, warmup_steps=5), 256, 0))[0]
+    first = entry["runs"][0]
+    assert first["member_exact_match"] == alone["member_accuracy"] and first["exact_match"] == alone["accuracy"]
+    assert first["member_bit_accuracy"] == alone["member_bit_accuracy"]
