@@ -159,7 +159,8 @@ TABLE_2_SEEDS = (0, 1, 2)
 def addition_heldout_table(run: Run) -> dict:
     """The paper's Table 2: one ensemble of addition engines per (weight decay, count of allowed numbers, seed),
     the shipped shape and budget (``tasks.arithmetic_settings("add")``), tested on every pair with a held-out
-    number; each member's own accuracy is kept beside the ensemble's."""
+    number; each member's own accuracy is kept beside the ensemble's. On the CPU the ensembles train one per core,
+    each on one thread, in fresh processes: the same engines as one process would train, bit for bit."""
     from .arithmetic import PAPER_COUNTS, summarize_heldout
     from .tasks import arithmetic_settings
 

@@ -106,7 +106,6 @@ def test_train_takes_a_device_and_refuses_one_that_is_not_here(capsys, tmp_path)
         assert main(["train", "min-of-two", "--device", "cuda"]) == 2
 
 
-
 def test_table_2_in_worker_processes_trains_the_same_engines_as_in_process(tmp_path):
     entry = addition_heldout_table(Run(checkpoints=tmp_path, quick=True, progress=False))  # a pool when 2+ cores
     assert entry["members"] == 5 and [run["count"] for run in entry["runs"]] == [256, 64]
