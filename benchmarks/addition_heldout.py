@@ -4,7 +4,7 @@
                                           [--members 5] [--steps N] [--batch-size N] [--workers 2] [--out FILE]
 
 Trains one ensemble of ``--members`` addition NEEs per count and seed (and weight decay), from scratch, one
-thread each, ``--workers`` at a time: the shipped shape and budget, `nee_lite.tasks.arithmetic_settings("add")`,
+thread each, ``--workers`` at a time: the shipped shape and budget, `nee_lite.engines.arithmetic.ADD`,
 unless ``--weight-decay``, ``--steps`` or ``--batch-size`` say otherwise. Writes JSON (default
 data/results/addition_heldout.json): per run the weight decay, count, seed, accuracy on pairs with a held-out
 number of the ensemble and of each member alone, wall and CPU training time of all members; per weight decay and
@@ -25,15 +25,15 @@ from pathlib import Path
 
 import torch
 
-from nee_lite.arithmetic import PAPER_COUNTS, TABLE_2_MEMBERS, heldout_experiment, summarize_heldout
-from nee_lite.checkpoints import data_dir
-from nee_lite.device import cpu_kind, tune_cpu
-from nee_lite.tasks import arithmetic_settings
+from nee_lite.engines.arithmetic import PAPER_COUNTS, TABLE_2_MEMBERS, heldout_experiment, summarize_heldout
+from nee_lite.core.checkpoints import data_dir
+from nee_lite.core.device import cpu_kind, tune_cpu
+from nee_lite.engines.arithmetic import ADD
 
 
 def budget(weight_decay=None, steps=None, batch_size=None):
     """The shipped addition settings, with any of weight decay, steps and batch size replaced."""
-    config, train_config = arithmetic_settings("add")
+    config, train_config = ADD.model, ADD.train
     changes = {"weight_decay": weight_decay, "steps": steps, "batch_size": batch_size}
     return config, replace(train_config, **{key: value for key, value in changes.items() if value is not None})
 

@@ -16,10 +16,11 @@ from pathlib import Path
 
 import torch
 
-from nee_lite.checkpoints import checkpoint_path
-from nee_lite.graph_algorithms import run_algorithm
-from nee_lite.graphs import ALGORITHMS, TEST_SIZES, graph_test_set, score_dijkstra, score_prim
-from nee_lite.tasks import load_graph_engines
+from nee_lite.core.checkpoints import checkpoint_path
+from nee_lite.graphs.composition import run_algorithm
+from nee_lite.core.checkpoints import load_model
+from nee_lite.graphs.classical import score_dijkstra, score_prim
+from nee_lite.graphs.data import ALGORITHMS, TEST_SIZES, graph_test_set
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -49,7 +50,8 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "data" / "benchmarks" / "graphs_cpu.json")
     args = parser.parse_args()
     started = time.perf_counter()
-    (finder, adder), load_s = timed(load_graph_engines, checkpoint_path("dijkstra"), "dijkstra")
+    (finder, adder), load_s = timed(lambda: (load_model(checkpoint_path("selection-sort")),
+                                            load_model(checkpoint_path("add"))))
     rows = [row for algorithm in ALGORITHMS for row in evaluate(algorithm, args.sizes, finder, adder)]
     total = time.perf_counter() - started
     result = {"benchmark": "NEE-composed Dijkstra and Prim on the stored test graphs (100 per size)",

@@ -6,7 +6,7 @@
 Per task, with its shipped checkpoint: the latency of one input (median of ``--repeats``) and the throughput on a
 batch (inputs per second). Sorting tasks sort lists of ``--length`` numbers (the paper's kind of test lists),
 closed loop; the pair tasks (min-of-two, add, multiply) answer 8,192 random valid pairs per batch; the graph tasks
-(``dijkstra``, ``prim``, once ``nee_lite.graph_algorithms`` exists) run on random connected graphs of ``--nodes``
+(``dijkstra``, ``prim``, once ``nee_lite.graphs.composition`` exists) run on random connected graphs of ``--nodes``
 nodes through their ``nee-lite run`` entry point (which loads its checkpoints on the CPU each call, so their figures
 include loading and are CPU figures). Writes JSON (default data/benchmarks/inference_<device>.json) with the
 device's name, the date and the library versions. A task without an input generator here is listed as skipped.
@@ -23,13 +23,13 @@ from pathlib import Path
 
 import torch
 
-from nee_lite.checkpoints import data_dir
-from nee_lite.device import device_name, tune_cpu
-from nee_lite.gpu import synchronize
-from nee_lite.lists import paper_test_lists
-from nee_lite.reproduce import check_names, resolve_device
-from nee_lite.tasks import (TASKS, _load_min_of_two, default_checkpoint, load_arithmetic, load_baseline,
-                            load_merge_sort, load_selection_sort)
+from nee_lite.core.checkpoints import data_dir
+from nee_lite.core.device import device_name, tune_cpu
+from nee_lite.engines.gpu_training import synchronize
+from nee_lite.engines.lists import paper_test_lists
+from nee_lite.cli.reproduce import check_names, resolve_device
+from nee_lite.cli.registry import TASKS, run_task
+from nee_lite.core.checkpoints import checkpoint_path, load_model
 
 
 def timed(work, device, repeats):
@@ -46,10 +46,9 @@ def timed(work, device, repeats):
 
 
 def sorting_case(name, device, args):
-    from nee_lite.seq2seq import greedy_sort
+    from nee_lite.engines.seq2seq import greedy_sort
 
-    loader = {"selection-sort": load_selection_sort, "merge-sort": load_merge_sort, "sort-baseline": load_baseline}
-    model = loader[name](default_checkpoint(name)).to(device)
+    model = load_model(checkpoint_path(name)).to(device)
     sort = (lambda lists: greedy_sort(model, lists)) if name == "sort-baseline" else model.execute
     lists = paper_test_lists(args.length, count=args.batch, seed=0)
     return {"unit": f"lists of {args.length}", "latency": lambda: sort(lists[:1]), "batch": lambda: sort(lists),
@@ -59,10 +58,10 @@ def sorting_case(name, device, args):
 def pair_case(name, device, args):
     generator = torch.Generator().manual_seed(0)
     if name == "min-of-two":
-        model, _ = _load_min_of_two(default_checkpoint(name))
+        model = load_model(checkpoint_path(name))
         a, b = torch.randint(256, (2, 8192), generator=generator)
     else:
-        model = load_arithmetic(default_checkpoint(name), name)
+        model = load_model(checkpoint_path(name))
         top = model.codec.max_value
         a = torch.randint(top + 1, (8192,), generator=generator)
         room = (top - a) + 1 if name == "add" else top // a.clamp(min=1) + 1  # b in 0 .. room - 1 keeps it in range
@@ -93,13 +92,13 @@ def graph_case(name, device, args):
     graphs = random_graphs(args.batch, args.nodes)
     task = TASKS[name]
     return {"unit": f"graphs of {args.nodes} nodes", "via": "nee-lite run (CPU, checkpoints loaded per call)",
-            "latency": lambda: task.run(default_checkpoint(name), graphs[:1]),
-            "batch": lambda: task.run(default_checkpoint(name), graphs), "batch_size": len(graphs)}
+            "latency": lambda: run_task(task, checkpoint_path(name), graphs[:1]),
+            "batch": lambda: run_task(task, checkpoint_path(name), graphs), "batch_size": len(graphs)}
 
 
 CASES = {"selection-sort": sorting_case, "merge-sort": sorting_case, "sort-baseline": sorting_case,
          "min-of-two": pair_case, "add": pair_case, "multiply": pair_case}
-if importlib.util.find_spec("nee_lite.graph_algorithms") is not None:
+if importlib.util.find_spec("nee_lite.graphs.composition") is not None:
     CASES.update({name: graph_case for name in ("dijkstra", "prim") if name in TASKS})
 
 

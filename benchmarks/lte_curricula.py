@@ -3,7 +3,7 @@
     python benchmarks/lte_curricula.py [--seeds 0 1] [--curricula baseline naive mix combined] [--workers 2]
                                        [--steps N] [--out FILE]
 
-Trains one character-level LSTM per curriculum and seed with the addition settings of ``nee_lite.lte.settings()``
+Trains one character-level LSTM per curriculum and seed with the addition settings of ``nee_lite.ancestors.lte.settings()``
 (the small CPU setting without a GPU, the paper's 9 digits and 2 x 400 LSTM with one), one thread each,
 ``--workers`` at a time, and writes JSON (default data/results/lte_curricula.json): per run the curve of
 per-character accuracy at the target length during training, when the naive level stepped up, and the final
@@ -20,9 +20,9 @@ from pathlib import Path
 
 import torch
 
-from nee_lite.checkpoints import data_dir
-from nee_lite.device import tune_cpu
-from nee_lite.lte import CURRICULA, curriculum_run, settings
+from nee_lite.core.checkpoints import data_dir
+from nee_lite.core.device import tune_cpu
+from nee_lite.ancestors.lte import CURRICULA, curriculum_run, settings
 
 
 def one_run(job):

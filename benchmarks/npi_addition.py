@@ -14,9 +14,9 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from nee_lite.device import tune_cpu
-from nee_lite.npi import addition_table, execute, random_pairs, score_additions, train_npi
-from nee_lite.tasks import NPI_ADDITIONS, NPI_MAX_DIGITS, default_checkpoint, load_npi, npi_settings
+from nee_lite.core.device import tune_cpu
+from nee_lite.ancestors.npi import NPI_ADD, addition_table, execute, random_pairs, score_additions, train_npi
+from nee_lite.core.checkpoints import checkpoint_path, load_model
 
 ROOT = Path(__file__).resolve().parent.parent
 COUNTS = {5: 1000, 10: 500, 100: 200, 1000: 50, 10_000: 2, 100_000: 1}
@@ -29,7 +29,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "data" / "benchmarks" / "npi_addition_cpu.json")
     args = parser.parse_args()
     tune_cpu(threads=1)
-    model = load_npi(default_checkpoint("npi-add"))
+    model = load_model(checkpoint_path("npi-add"))
     rows = []
     for digits in args.digits:
         pairs = random_pairs(COUNTS.get(digits, 1), digits, seed=100)
@@ -40,9 +40,10 @@ def main() -> None:
                      "core_steps": execution.steps, "wall_time_s": round(seconds, 1)})
         print(rows[-1], flush=True)
     seeds = []
-    config, budget = npi_settings()
+    config, budget = NPI_ADD.model, NPI_ADD.train
     for seed in args.seeds:
-        trained, result = train_npi(config, replace(budget, seed=seed), NPI_MAX_DIGITS, NPI_ADDITIONS, progress=False)
+        trained, result = train_npi(config, replace(budget, seed=seed), NPI_ADD.data.max_digits,
+                                    NPI_ADD.data.additions, progress=False)
         table = addition_table(trained, tests=((100, 100), (1000, 20)))
         seeds.append({"seed": seed, "wall_time_s": round(result.wall_time_s, 1), "table": table})
         print(seeds[-1], flush=True)

@@ -16,10 +16,11 @@ from pathlib import Path
 import torch
 
 from nee_lite import TrainConfig
-from nee_lite.checkpoints import data_dir
-from nee_lite.device import tune_cpu
-from nee_lite.nee import NEEConfig, train_selection_sort_nee
-from nee_lite.tasks import selection_sort_table
+from nee_lite.core.checkpoints import data_dir
+from nee_lite.core.device import tune_cpu
+from nee_lite.engines.lists import sorting_table
+from nee_lite.engines.nee import NEEConfig
+from nee_lite.engines.selection_sort import train_selection_sort_nee
 
 
 def main() -> None:
@@ -37,7 +38,7 @@ def main() -> None:
                              min_lr_ratio=0.0, grad_clip=None, seed=seed)
         model, engine, mask = train_selection_sort_nee(NEEConfig(), config, progress=False)
         started = time.perf_counter()
-        table = selection_sort_table(model, lengths=tuple(args.lengths))
+        table = sorting_table(model, lengths=tuple(args.lengths))
         goal = all(row["exact_match"] == 1.0 for row in table if row["length"] <= 100)
         runs.append({"seed": seed, "train_seconds": round(engine.wall_time_s + mask.wall_time_s, 2),
                      "evaluate_seconds": round(time.perf_counter() - started, 2), "goal_reached": goal,

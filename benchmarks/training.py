@@ -7,7 +7,7 @@ Three measurements, written as JSON (default data/benchmarks/training_<device>.j
 the date and the library versions:
 
 * ``throughput``: training lists per second of the selection-sort NEE through the book's training loop, per batch
-  size, with batches drawn on the CPU in Python (the usual loop) and on the device (``nee_lite.gpu``), in float32
+  size, with batches drawn on the CPU in Python (the usual loop) and on the device (``nee_lite.engines.gpu_training``), in float32
   and under bf16 autocast (and compiled with ``torch.compile``, at the ``--compile`` batch sizes);
 * ``tasks``: every ``nee-lite train`` task trained from scratch with its shipped budget on the device: training
   time, examples per second, and whether it reached its goal (the claim its chapter asserts);
@@ -30,11 +30,11 @@ from pathlib import Path
 
 import torch
 
-from nee_lite.checkpoints import data_dir
-from nee_lite.device import device_name, tune_cpu
-from nee_lite.gpu import FAST_RECIPE, run_sorting, training_throughput
-from nee_lite.reproduce import Run, check_names, resolve_device, train_and_evaluate
-from nee_lite.tasks import TASKS
+from nee_lite.core.checkpoints import data_dir
+from nee_lite.core.device import device_name, tune_cpu
+from nee_lite.engines.gpu_training import FAST_RECIPE, SortingTest, run_sorting, training_throughput
+from nee_lite.cli.reproduce import Run, check_names, resolve_device, train_and_evaluate
+from nee_lite.cli.registry import TASKS
 
 
 def all_exact(rows, up_to=100):
@@ -93,11 +93,11 @@ def task_times(names, device, quick):
 
 
 def fast_recipe(device, quick):
-    recipe = FAST_RECIPE
+    recipe, test = FAST_RECIPE, SortingTest()
     if quick:
-        recipe = replace(recipe, train=replace(recipe.train, steps=5, batch_size=16, warmup_steps=1), test_lengths=(8,),
-                         test_lists=10, mask_steps=5)
-    result = run_sorting(recipe, device, progress=False)
+        recipe = replace(recipe, train=replace(recipe.train, steps=5, batch_size=16, warmup_steps=1), mask_steps=5)
+        test = SortingTest(lengths=(8,), lists=10)
+    result = run_sorting(recipe, test, device, progress=False)
     summary = {"recipe": result["run"], "train_seconds": round(result["train_seconds"], 2),
                "lists_per_s": round(result["lists_per_s"], 1), "goal": "every paper test list up to 100 numbers exact",
                "rows": result["rows"],

@@ -1,22 +1,31 @@
-"""nee_lite: Neural Execution Engines small enough to train on a laptop.
+"""nee_lite: Neural Execution Engines small enough to train on a laptop; the companion package of the book.
 
-The companion package of the book. Each module holds one idea, in the order the chapters build them:
-``encoding`` (numbers as bits), ``embedding`` (the bitwise embedding), ``device`` and ``training`` (the
-shared loop), ``checkpoints`` (weights plus a card), ``representations`` (chapter "Numbers as bits"),
-``lists`` (test lists and scores), ``transformer`` and ``seq2seq`` (chapter "Attention collapse"), ``nee`` and
-``widgets`` (chapter "Conditional masking"), ``merge`` (chapter "Merge sort"), ``arithmetic`` (chapter "Learning
-arithmetic"), ``graphs``, ``graph_algorithms`` and ``graph_widgets`` (chapter "Dijkstra"), ``graph_min`` (chapter
-"Prim"), ``gpu`` (chapter "Training on a GPU"), ``reproduce``, ``reference`` and ``scorecard`` (the results page),
-``tasks`` and ``cli`` (the ``nee-lite`` command). The part "Where it started" adds ``lte_programs`` and
-``lte`` (chapter "Learning to Execute"), ``npi_env``, ``npi``, ``npi_viewer`` and ``long_addition`` (chapter "Neural
-Programmer-Interpreters").
+Six subpackages, each importing only those above it in this list:
+
+* :mod:`nee_lite.core`: numbers as bits (``encoding``), the bitwise ``embedding``, the ``transformer`` pieces, the
+  ``training`` loop and recipes, the ``device`` and ``checkpoints`` (one loader, :func:`load_model`).
+* :mod:`nee_lite.engines`: the engines and what they learn from, one module per chapter: ``numbers_as_bits``,
+  ``seq2seq`` (chapter "Attention collapse"), ``nee`` and ``selection_sort`` (chapter "Conditional masking"),
+  ``merge_sort``, ``arithmetic``, ``gpu_training``; ``lists`` holds the lists they sort.
+* :mod:`nee_lite.graphs`: graph ``data``, the ``classical`` algorithms they are scored against, the neural
+  algorithms ``composition`` builds from the engines, and the ``graph_min`` engine of chapter "Prim".
+* :mod:`nee_lite.ancestors`: Learning to Execute (``lte_programs``, ``lte``) and the Neural Programmer-Interpreter
+  (``npi_env``, ``npi``, ``long_addition``).
+* :mod:`nee_lite.pictures`: the book's plot ``style``, one ``steps`` viewer, and each chapter's pictures.
+* :mod:`nee_lite.results` (the ``paper``'s numbers, the results ``store``, the ``scorecard``) and
+  :mod:`nee_lite.cli` (the ``nee-lite`` command: task ``registry``, JSON ``inputs``, ``reproduce``, ``main``).
+
+The chapters import from the first five; only the command line imports :mod:`nee_lite.cli`.
 """
 
-from .checkpoints import load_checkpoint, read_card, save_checkpoint
-from .device import pick_device, quick_mode, seed_everything
-from .embedding import BitEmbedding
-from .encoding import START, NumberCodec
-from .training import TrainConfig, TrainResult, train
+# The modules that define model classes, imported so that those classes register themselves with load_model.
+from .ancestors import lte, npi  # noqa: F401
+from .engines import arithmetic, merge_sort, numbers_as_bits, selection_sort, seq2seq  # noqa: F401
+from .core.checkpoints import checkpoint_path, data_dir, load_checkpoint, load_model, read_card, save_checkpoint
+from .core.device import pick_device, seed_everything, tune_cpu
+from .core.embedding import BitEmbedding
+from .core.encoding import START, NumberCodec
+from .core.training import Recipe, TrainConfig, TrainResult, train
 
 __version__ = "0.1.0"
 
@@ -26,11 +35,15 @@ __all__ = [
     "BitEmbedding",
     "pick_device",
     "seed_everything",
-    "quick_mode",
+    "tune_cpu",
     "TrainConfig",
     "TrainResult",
+    "Recipe",
     "train",
     "save_checkpoint",
     "load_checkpoint",
+    "load_model",
     "read_card",
+    "checkpoint_path",
+    "data_dir",
 ]

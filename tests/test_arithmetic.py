@@ -7,26 +7,26 @@ import pytest
 import torch
 
 from nee_lite import NumberCodec, TrainConfig
-from nee_lite.arithmetic import (ArithmeticConfig, ArithmeticEnsemble, ArithmeticNEE, allowed_numbers, evaluate_pairs,
+from nee_lite.engines.arithmetic import (ArithmeticConfig, ArithmeticEnsemble, ArithmeticNEE, allowed_numbers, evaluate_pairs,
                                  heldout_experiment, heldout_split, train_arithmetic, train_ensemble, valid_pairs)
-from nee_lite.checkpoints import checkpoint_path
-from nee_lite.cli import main
-from nee_lite.device import tune_cpu
-from nee_lite.tasks import load_arithmetic
+from nee_lite.core.checkpoints import checkpoint_path
+from nee_lite.cli.main import main
+from nee_lite.core.device import tune_cpu
+from nee_lite.core.checkpoints import load_model
 
 CODEC = NumberCodec(8)
 
 
 @pytest.fixture(scope="module")
 def adder():
-    model = load_arithmetic(checkpoint_path("add"), "add")
+    model = load_model(checkpoint_path("add"))
     tune_cpu(threads=1)
     return model
 
 
 @pytest.fixture(scope="module")
 def multiplier():
-    model = load_arithmetic(checkpoint_path("multiply"), "multiply")
+    model = load_model(checkpoint_path("multiply"))
     tune_cpu(threads=1)
     return model
 

@@ -7,9 +7,9 @@ import sys
 
 import pytest
 
-from nee_lite.checkpoints import checkpoint_path
-from nee_lite.cli import main
-from nee_lite.device import cpu_kind
+from nee_lite.core.checkpoints import checkpoint_path
+from nee_lite.cli.main import main
+from nee_lite.core.device import cpu_kind
 
 
 def run_cli(capsys, *argv, stdin=None, monkeypatch=None):
@@ -32,7 +32,7 @@ def small_checkpoint(tmp_path_factory):
 
 def test_console_script_help_lists_commands_and_tasks():
     exe = shutil.which("nee-lite")
-    command = [exe] if exe else [sys.executable, "-m", "nee_lite.cli"]
+    command = [exe] if exe else [sys.executable, "-m", "nee_lite.cli.main"]
     result = subprocess.run([*command, "--help"], capture_output=True, text=True, check=True)
     for word in ("train", "evaluate", "run", "min-of-two"):
         assert word in result.stdout
@@ -119,7 +119,7 @@ def test_mismatched_checkpoint_is_refused(tmp_path, capsys, small_checkpoint):
 
 def test_shipped_checkpoint_card_matches_a_fresh_evaluation():
     card = json.loads(checkpoint_path("min-of-two").with_suffix(".json").read_text())
-    from nee_lite.tasks import get_task
+    from nee_lite.cli.registry import TASKS, evaluate_task
 
-    assert get_task("min-of-two").evaluate(checkpoint_path("min-of-two")) == card["accuracy"]
+    assert evaluate_task(TASKS["min-of-two"], checkpoint_path("min-of-two")) == card["accuracy"]
     assert card["accuracy"][1]["exact_match"] >= 0.99

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import torch
 
-from nee_lite.encoding import NumberCodec, from_json_number, to_json_number
+from nee_lite.core.encoding import NumberCodec, from_json_number, to_json_number
 
 
 @pytest.mark.parametrize("bits", [1, 3, 8, 12, 16])

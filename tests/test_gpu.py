@@ -3,11 +3,14 @@
 import pytest
 import torch
 
-from nee_lite.encoding import NumberCodec
-from nee_lite.gpu import (DeviceSortData, SortingRun, device_batches, host_batches, run_sorting, sorting_lists,
+from nee_lite.core.encoding import NumberCodec
+from nee_lite.engines.gpu_training import (SortingTest, device_batches, host_batches, run_sorting, sorting_lists,
                           sorting_states, train_sorting_nee, training_throughput, with_autocast)
-from nee_lite.nee import NEE, NEEConfig, engine_loss, selection_states
-from nee_lite.training import TrainConfig
+from nee_lite.core.training import Recipe
+from nee_lite.engines.lists import SortData
+from nee_lite.engines.nee import NEE, NEEConfig, engine_loss
+from nee_lite.engines.selection_sort import selection_states
+from nee_lite.core.training import TrainConfig
 
 
 @pytest.mark.parametrize("bits", [8, 12])
@@ -45,32 +48,29 @@ def test_every_training_switch_runs_and_measures():
 def test_bf16_autocast_gives_a_float32_loss_close_to_float32():
     torch.manual_seed(0)
     engine = NEE(NEEConfig())
-    batch = device_batches(16, DeviceSortData(), "cpu")(None, "cpu")
+    batch = device_batches(16, SortData(), "cpu")(None, "cpu")
     full, _ = engine_loss(engine, batch)
     low, _ = with_autocast(engine_loss, "cpu")(engine, batch)
     assert low.dtype == torch.float32 and abs(low.item() - full.item()) < 0.05 * full.item()
 
 
 def test_host_batches_are_the_usual_loop():
-    batch = host_batches(4, DeviceSortData(max_length=5), "cpu")(torch.Generator().manual_seed(0), "cpu")
+    batch = host_batches(4, SortData(max_length=5), "cpu")(torch.Generator().manual_seed(0), "cpu")
     assert batch.bits.shape == (4 * 6, 6, 9)
 
 
 def test_a_tiny_run_trains_and_tests_closed_loop():
-    run = SortingRun(bits=10, train=TrainConfig(steps=3, batch_size=8, warmup_steps=1), test_lengths=(5,),
-                     test_lists=4, mask_steps=2)
-    result = run_sorting(run, progress=False)
+    recipe = Recipe(model=NEEConfig(bits=10), train=TrainConfig(steps=3, batch_size=8, warmup_steps=1),
+                    data=SortData(), mask_steps=2)
+    result = run_sorting(recipe, SortingTest(lengths=(5,), lists=4), progress=False)
     assert result["rows"][0]["length"] == 5 and result["rows"][0]["lists"] == 4 and result["bits"] == 10
     assert result["model"].codec.bits == 10 and result["lists_per_s"] > 0
-    with pytest.raises(ValueError, match="8-bit numbers but the data 12-bit"):
-        train_sorting_nee(NEEConfig(bits=8), TrainConfig(steps=1), DeviceSortData(bits=12), progress=False,
-                          mask_steps=1)
 
 
 def test_recorded_benchmarks_are_read_and_the_best_setting_found(tmp_path):
     import json
 
-    from nee_lite.gpu import benchmark_record, best_throughput
+    from nee_lite.engines.gpu_training import benchmark_record, best_throughput
 
     assert benchmark_record("training", "cuda", folder=tmp_path) is None  # nobody measured on a GPU here
     rows = [{"batch_size": b, "data_on": "device", "bf16": False, "compile": False, "lists_per_s": b * 10.0}
@@ -84,7 +84,7 @@ def test_recorded_benchmarks_are_read_and_the_best_setting_found(tmp_path):
 
 
 def test_pointer_scores_need_an_engine_without_encoder_layers():
-    from nee_lite.gpu import pointer_scores
+    from nee_lite.engines.gpu_training import pointer_scores
 
     scores = pointer_scores(NEE(NEEConfig(bits=4, encoder_layers=0)))
     assert scores.shape == (17,) and scores.max() == 0

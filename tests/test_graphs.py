@@ -8,21 +8,22 @@ import pytest
 import torch
 
 from nee_lite import NumberCodec, TrainConfig
-from nee_lite.checkpoints import checkpoint_path, data_dir
-from nee_lite.cli import main
-from nee_lite.graph_algorithms import (dijkstra_answers, first_pointer, min_of_two, neural_dijkstra, neural_prim,
+from nee_lite.core.checkpoints import checkpoint_path, data_dir
+from nee_lite.cli.main import main
+from nee_lite.graphs.composition import (dijkstra_answers, first_pointer, min_of_two, neural_dijkstra, neural_prim,
                                        prim_trees, run_algorithm)
-from nee_lite.graph_min import train_graph_min, trace_states
-from nee_lite.graphs import (FAMILIES, MAX_VALUE, WeightedGraph, algorithm_trace, build_structure, graph_specs,
-                             make_graph, parse_graphs, reference_dijkstra, reference_prim, score_dijkstra, score_prim,
-                             shortest_distances, tentative_overflow, tree_edges)
-from nee_lite.nee import NEEConfig
-from nee_lite.tasks import load_graph_engines
+from nee_lite.graphs.graph_min import train_graph_min, trace_states
+from nee_lite.graphs.classical import (algorithm_trace, reference_dijkstra, reference_prim, score_dijkstra,
+                                      score_prim, tree_edges)
+from nee_lite.graphs.data import (FAMILIES, MAX_VALUE, WeightedGraph, build_structure, graph_specs, make_graph,
+                                  parse_graphs, shortest_distances, tentative_overflow)
+from nee_lite.engines.nee import NEEConfig
+from nee_lite.core.checkpoints import load_model
 
 
 @pytest.fixture(scope="module")
 def engines():
-    return load_graph_engines(checkpoint_path("dijkstra"), "dijkstra")
+    return load_model(checkpoint_path("selection-sort")), load_model(checkpoint_path("add"))
 
 
 def small_graphs(algorithm, count=12, n=10):

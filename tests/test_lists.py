@@ -2,7 +2,7 @@
 
 import torch
 
-from nee_lite.lists import duplicate_lists, extreme_lists, paper_test_lists, score_sorted
+from nee_lite.engines.lists import duplicate_lists, extreme_lists, paper_test_lists, score_sorted
 
 
 def is_progression(values, step):
@@ -50,8 +50,8 @@ def test_score_is_strict_about_whole_lists():
 def test_stored_test_sets_are_what_the_generator_makes():
     import json
 
-    from nee_lite.checkpoints import data_dir
-    from nee_lite.lists import sorting_test_sets
+    from nee_lite.core.checkpoints import data_dir
+    from nee_lite.engines.lists import sorting_test_sets
 
     stored = json.loads((data_dir() / "test_sets" / "sorting.json").read_text())
     generated = sorting_test_sets(seed=0)

@@ -6,16 +6,17 @@ import random
 import pytest
 import torch
 
-from nee_lite.checkpoints import checkpoint_path
-from nee_lite.cli import main
-from nee_lite.long_addition import from_limbs, nee_long_addition, to_limbs
-from nee_lite.lte import (ADDITION, CURRICULA, CharSeq2Seq, Curriculum, Example, LTEConfig, LTETask, answer_tensors,
+from nee_lite.core.checkpoints import checkpoint_path
+from nee_lite.cli.main import main
+from nee_lite.ancestors.long_addition import from_limbs, nee_long_addition, to_limbs
+from nee_lite.ancestors.lte import (ADDITION, CURRICULA, CharSeq2Seq, Curriculum, Example, LTEConfig, LTETask, answer_tensors,
                           evaluate_examples, evaluate_programs, lstm_add, memorization_examples)
-from nee_lite.lte_programs import (OPERATIONS, VOCAB, generate_code, generate_program, run_program,
+from nee_lite.ancestors.lte_programs import (OPERATIONS, VOCAB, generate_code, generate_program, run_program,
                                    sample_programs, split_of)
-from nee_lite.npi import random_pairs
-from nee_lite.npi_env import python_sum
-from nee_lite.tasks import load_arithmetic, load_lte, lte_specs
+from nee_lite.ancestors.npi import random_pairs
+from nee_lite.ancestors.npi_env import python_sum
+from nee_lite.ancestors.lte import LTE_ADD
+from nee_lite.core.checkpoints import load_model, read_card
 
 PAPER_FIGURE_1 = ("j=8584\nfor x in range(8):\n    j+=920\nb=(1500+j)\nprint((b+7567))", 25011)
 
@@ -153,9 +154,8 @@ def test_memorization_examples_are_digit_strings():
 
 # ------------------------------------------------------------------------------ the shipped checkpoints, CLI
 def test_shipped_addition_lstm_matches_its_card_and_collapses_beyond():
-    model, card = load_lte(checkpoint_path("lte-add"))
-    spec = lte_specs()["lte-add"]
-    task = LTETask(spec.length, spec.nesting, spec.operations)
+    model, card = load_model(checkpoint_path("lte-add")), read_card(checkpoint_path("lte-add"))
+    task = spec = LTE_ADD.data.task
     rows = {row["length"]: row for row in card["accuracy"]}
     for digits in (spec.length, spec.length + 2):
         fresh = evaluate_programs(model, task, digits, 1, count=rows[digits]["programs"], seed=card["seed"])
@@ -171,7 +171,7 @@ def test_cli_runs_the_lstms(tmp_path, capsys):
     source.write_text(json.dumps(pairs))
     assert main(["run", "lte-add", "--input", str(source)]) == 0
     answers = json.loads(capsys.readouterr().out)
-    assert answers == lstm_add(load_lte(checkpoint_path("lte-add"))[0], [tuple(p) for p in pairs])
+    assert answers == lstm_add(load_model(checkpoint_path("lte-add")), [tuple(p) for p in pairs])
     programs = tmp_path / "programs.json"
     programs.write_text('["print((12+7))", "a=3\\nprint((a+4))"]')
     assert main(["run", "lte-programs", "--input", str(programs)]) == 0
@@ -197,7 +197,7 @@ def test_cli_refuses_bad_lstm_input_in_one_line(tmp_path, capsys, task, content,
 
 def test_nee_long_addition_is_exact_and_uses_the_engine():
     assert to_limbs("300", 4) == [44, 2, 0, 0] and from_limbs([44, 2, 0, 0]) == "300"
-    adder = load_arithmetic(checkpoint_path("add"), "add")
+    adder = load_model(checkpoint_path("add"))
     pairs = random_pairs(5, 150, seed=4) + [("0", "0"), ("127", "1"), ("9" * 60, "1")]
     assert nee_long_addition(adder, pairs) == [python_sum(a, b) for a, b in pairs]
 

@@ -6,20 +6,20 @@ import pytest
 import torch
 
 from nee_lite import NumberCodec, TrainConfig
-from nee_lite.checkpoints import checkpoint_path
-from nee_lite.cli import main
-from nee_lite.device import tune_cpu
-from nee_lite.lists import duplicate_lists, paper_test_lists, score_sorted
-from nee_lite.merge import (MergeNEE, advance_heads, all_head_pairs, merge_layout, merge_states, visible_only)
-from nee_lite.nee import NEEConfig, train_mask_network
-from nee_lite.tasks import load_merge_sort
+from nee_lite.core.checkpoints import checkpoint_path
+from nee_lite.cli.main import main
+from nee_lite.core.device import tune_cpu
+from nee_lite.engines.lists import duplicate_lists, paper_test_lists, score_sorted
+from nee_lite.engines.merge_sort import (MergeNEE, advance_heads, all_head_pairs, merge_layout, merge_states, visible_only)
+from nee_lite.engines.nee import NEEConfig, train_mask_network
+from nee_lite.core.checkpoints import load_model
 
 CODEC = NumberCodec(8)
 
 
 @pytest.fixture(scope="module")
 def shipped():
-    model = load_merge_sort(checkpoint_path("merge-sort"))
+    model = load_model(checkpoint_path("merge-sort"))
     tune_cpu(threads=1)  # tiny models: one thread is faster, above all when another process is busy
     return model
 

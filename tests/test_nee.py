@@ -6,18 +6,19 @@ import pytest
 import torch
 
 from nee_lite import NumberCodec, TrainConfig
-from nee_lite.checkpoints import checkpoint_path
-from nee_lite.cli import main
-from nee_lite.lists import duplicate_lists, paper_test_lists, score_sorted
-from nee_lite.nee import NEE, NEEConfig, SelectionSortNEE, selection_states, train_mask_network
-from nee_lite.tasks import load_selection_sort
+from nee_lite.core.checkpoints import checkpoint_path
+from nee_lite.cli.main import main
+from nee_lite.engines.lists import duplicate_lists, paper_test_lists, score_sorted
+from nee_lite.engines.nee import NEE, NEEConfig, train_mask_network
+from nee_lite.engines.selection_sort import SelectionSortNEE, selection_states
+from nee_lite.core.checkpoints import load_model
 
 CODEC = NumberCodec(8)
 
 
 @pytest.fixture(scope="module")
 def shipped():
-    return load_selection_sort(checkpoint_path("selection-sort"))
+    return load_model(checkpoint_path("selection-sort"))
 
 
 def test_states_follow_selection_sort_with_ties_and_padding():

@@ -6,18 +6,18 @@ import random
 import pytest
 import torch
 
-from nee_lite.checkpoints import checkpoint_path
-from nee_lite.cli import main
-from nee_lite.npi import (NPI, NPIConfig, add_numbers, execute, python_sum, random_operand, random_pairs,
+from nee_lite.core.checkpoints import checkpoint_path
+from nee_lite.cli.main import main
+from nee_lite.ancestors.npi import (NPI, NPIConfig, add_numbers, execute, python_sum, random_operand, random_pairs,
                           score_additions, trace_batch)
-from nee_lite.npi_env import (ADD, ADD1, BLANK, CARRY, LSHIFT, MOVE_PTR, RETURN, WRITE, BatchScratchpad, Decision,
+from nee_lite.ancestors.npi_env import (ADD, ADD1, BLANK, CARRY, LSHIFT, MOVE_PTR, RETURN, WRITE, BatchScratchpad, Decision,
                               Scratchpad, addition_trace, describe, parse_operand)
-from nee_lite.tasks import load_npi
+from nee_lite.core.checkpoints import load_model
 
 
 @pytest.fixture(scope="module")
 def npi():
-    return load_npi(checkpoint_path("npi-add"))
+    return load_model(checkpoint_path("npi-add"))
 
 
 def test_traces_reproduce_pythons_addition():
@@ -126,11 +126,15 @@ def test_cli_refuses_bad_input_in_one_line(tmp_path, capsys, content, message):
 
 
 def test_training_command_is_reproducible(tmp_path, monkeypatch):
-    import nee_lite.npi
-    import nee_lite.tasks
+    from dataclasses import replace
 
-    monkeypatch.setattr(nee_lite.npi, "ADDITION_TESTS", ((5, 20), (12, 5)))  # the card's table, made small
-    monkeypatch.setattr(nee_lite.tasks, "NPI_ADDITIONS", 200)  # and the traced data
+    import nee_lite.ancestors.npi
+    from nee_lite.cli.registry import TASKS
+
+    monkeypatch.setattr(nee_lite.ancestors.npi, "ADDITION_TESTS", ((5, 20), (12, 5)))  # the card's table, made small
+    task = TASKS["npi-add"]  # and the traced data
+    small = replace(task.recipe, data=replace(task.recipe.data, additions=200))
+    monkeypatch.setitem(TASKS, "npi-add", replace(task, recipe=small))
     first, second = tmp_path / "a", tmp_path / "b"
     for out in (first, second):
         assert main(["train", "npi-add", "--steps", "3", "--out", str(out)]) == 0

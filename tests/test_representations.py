@@ -4,7 +4,7 @@ import pytest
 import torch
 
 from nee_lite import NumberCodec, TrainConfig
-from nee_lite.representations import (
+from nee_lite.engines.numbers_as_bits import (
     ENCODINGS, MinOfTwo, MinOfTwoConfig, evaluate_min, sample_heldout_pairs, split_numbers, train_min_of_two,
 )
 

@@ -5,11 +5,11 @@ from dataclasses import replace
 
 import pytest
 
-from nee_lite.checkpoints import data_dir
-from nee_lite.cli import main
-from nee_lite.reproduce import (EXPERIMENTS, QUICK_STEPS, Run, _table_2_job, addition_heldout_table, entry_names,
+from nee_lite.core.checkpoints import data_dir
+from nee_lite.cli.main import main
+from nee_lite.cli.reproduce import (EXPERIMENTS, QUICK_STEPS, Run, _table_2_job, addition_heldout_table, entry_names,
                                 read_results)
-from nee_lite.tasks import arithmetic_settings
+from nee_lite.engines.arithmetic import ADD
 
 
 @pytest.fixture(scope="module")
@@ -76,21 +76,34 @@ def test_a_broken_results_file_is_refused_clearly(tmp_path):
         read_results(tmp_path / "results.json")
 
 
-def test_a_task_that_trains_nothing_is_evaluated_with_the_checkpoints_of_the_run(tmp_path, monkeypatch):
-    from nee_lite import tasks
-    from nee_lite.reproduce import Run, train_and_evaluate
+def test_a_task_that_trains_nothing_is_evaluated_with_the_checkpoints_of_the_run(tmp_path):
+    from dataclasses import replace
 
-    def refuse(**_):
-        raise ValueError("composes the others")
+    from nee_lite.cli.registry import TASKS
+    from nee_lite.cli.reproduce import Run, train_and_evaluate
+    from nee_lite.core.checkpoints import checkpoint_path
 
     seen = []
-    composed = tasks.Task("composed", "a task that composes others", "-", refuse,
-                          lambda path: seen.append(path) or [{"nodes": 5, "per_node": 1.0, "per_graph": 1.0}],
-                          lambda path, data: [])
-    monkeypatch.setitem(tasks.TASKS, "composed", composed)
-    entry = train_and_evaluate(composed, Run(tmp_path))
-    assert entry["trained"] is False and entry["note"] == "composes the others" and entry["rows"][0]["nodes"] == 5
-    assert seen == [tmp_path / "composed"] and entry["evaluated_with"] == "checkpoints reproduced in this run"
+    prim = replace(TASKS["prim"], load=seen.append, evaluate=lambda engines, seed: [{"nodes": 5, "per_graph": 1.0}])
+    entry = train_and_evaluate(prim, Run(tmp_path))  # no selection-sort was reproduced in tmp_path
+    assert entry["trained"] is False and "composes the selection-sort" in entry["note"]
+    assert seen == [checkpoint_path("prim")] and entry["evaluated_with"].startswith("shipped")
+    (tmp_path / "selection-sort.pt").write_bytes(b"")
+    entry = train_and_evaluate(prim, Run(tmp_path))
+    assert seen[-1] == tmp_path / "prim" and entry["evaluated_with"] == "checkpoints reproduced in this run"
+
+
+def test_a_training_error_is_an_error_not_a_result(tmp_path):
+    from dataclasses import replace
+
+    from nee_lite.cli.registry import TASKS
+    from nee_lite.cli.reproduce import Run, train_and_evaluate
+
+    def broken(recipe, progress, device):
+        raise ValueError("the optimizer diverged")
+
+    with pytest.raises(ValueError, match="diverged"):
+        train_and_evaluate(replace(TASKS["min-of-two"], fit=broken), Run(tmp_path))
 
 
 def test_train_takes_a_device_and_refuses_one_that_is_not_here(capsys, tmp_path):
@@ -109,7 +122,7 @@ def test_train_takes_a_device_and_refuses_one_that_is_not_here(capsys, tmp_path)
 def test_table_2_in_worker_processes_trains_the_same_engines_as_in_process(tmp_path):
     entry = addition_heldout_table(Run(checkpoints=tmp_path, quick=True, progress=False))  # a pool when 2+ cores
     assert entry["members"] == 5 and [run["count"] for run in entry["runs"]] == [256, 64]
-    config, budget = arithmetic_settings("add")
+    config, budget = ADD.model, ADD.train
     alone = _table_2_job((config, replace(budget, steps=QUICK_STEPS, warmup_steps=5), 256, 0))[0]
     first = entry["runs"][0]
     assert first["member_exact_match"] == alone["member_accuracy"] and first["exact_match"] == alone["accuracy"]

@@ -1,9 +1,9 @@
-"""The scorecard renders from a results file: ours only from the file, references only from nee_lite.reference."""
+"""The scorecard renders from a results file: ours only from the file, references only from nee_lite.results.paper."""
 
 import json
 
-from nee_lite.reference import CLRS, PAPER
-from nee_lite.scorecard import LINES, render_html, render_markdown, scorecard
+from nee_lite.results.paper import CLRS, PAPER
+from nee_lite.results.scorecard import LINES, render_html, scorecard
 
 
 def fake_results():
@@ -37,8 +37,8 @@ def test_several_matching_rows_show_the_worst_under_the_tasks_own_field_names():
     assert graph["ours"]["exact_match"] == 0.9 and graph["ours"]["per_element"] == 0.99 and graph["ours"]["rows"] == 2
 
 
-def test_markdown_has_every_line_and_numbered_sources():
-    text = render_markdown(scorecard(fake_results()))
+def test_the_table_has_every_line_and_numbered_sources():
+    text = render_html(scorecard(fake_results()))
     assert text.count("not yet measured") == sum(line.entry not in fake_results()["entries"] for line in LINES)
     assert "97.00 %" in text and "28 s on cpu" in text and "[1] Yan et al. 2020" in text
     assert "Ibarz et al. 2022" in text
@@ -50,7 +50,7 @@ def test_every_reference_says_where_it_was_published():
 
 
 def test_the_committed_results_file_renders():
-    from nee_lite.reproduce import read_results
+    from nee_lite.results.store import read_results
 
     results = read_results()
     assert not any(entry.get("quick") for entry in results["entries"].values())

@@ -5,10 +5,11 @@ import json
 import torch
 
 from nee_lite import NumberCodec
-from nee_lite.checkpoints import checkpoint_path
-from nee_lite.plotting import attention_entropy
-from nee_lite.seq2seq import Seq2SeqConfig, Seq2SeqSorter, greedy_sort, teacher_forcing_batch
-from nee_lite.tasks import get_task, load_baseline
+from nee_lite.core.checkpoints import checkpoint_path
+from nee_lite.core.transformer import attention_entropy
+from nee_lite.engines.seq2seq import Seq2SeqConfig, Seq2SeqSorter, greedy_sort, teacher_forcing_batch
+from nee_lite.cli.registry import TASKS, evaluate_task
+from nee_lite.core.checkpoints import load_model
 
 
 def test_teacher_forcing_batch_shifts_the_sorted_list():
@@ -30,8 +31,8 @@ def test_greedy_sort_shapes_and_attention_rows_sum_to_one():
 
 def test_shipped_baseline_sorts_short_lists_and_collapses_on_long_ones():
     card = json.loads(checkpoint_path("sort-baseline").with_suffix(".json").read_text())
-    rows = {row["length"]: row for row in get_task("sort-baseline").evaluate(checkpoint_path("sort-baseline"))}
+    rows = {row["length"]: row for row in evaluate_task(TASKS["sort-baseline"], checkpoint_path("sort-baseline"))}
     assert rows == {row["length"]: row for row in card["accuracy"]}
     assert rows[8]["exact_match"] >= 0.9 and rows[100]["exact_match"] <= 0.1
     assert rows[100]["attention_entropy"] > 2 * rows[8]["attention_entropy"]
-    assert load_baseline(checkpoint_path("sort-baseline")).config == Seq2SeqConfig()
+    assert load_model(checkpoint_path("sort-baseline")).config == Seq2SeqConfig()

@@ -6,8 +6,8 @@ import pytest
 import torch
 
 from nee_lite import NumberCodec, TrainConfig, load_checkpoint, save_checkpoint, train
-from nee_lite.device import cpu_kind, device_name, pick_device, seed_everything
-from nee_lite.representations import MinOfTwo, MinOfTwoConfig, PairSampler, split_numbers
+from nee_lite.core.device import cpu_kind, device_name, pick_device, seed_everything
+from nee_lite.engines.numbers_as_bits import MinOfTwo, MinOfTwoConfig, PairSampler, split_numbers
 
 
 def tiny_run(seed=0, steps=60):

@@ -1,0 +1,1 @@
+"""Part "Where it started": Learning to Execute and the Neural Programmer-Interpreter."""

@@ -1,0 +1,1 @@
+"""The `nee-lite` command: the task registry, JSON input, `reproduce`, and the argument parser (`main`)."""

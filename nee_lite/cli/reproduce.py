@@ -1,0 +1,273 @@
+"""``nee-lite reproduce``: train every model of the book from scratch and measure every table it reproduces.
+
+The book's numbers come from two kinds of work, and this module runs both:
+
+* the **tasks** of ``nee-lite train`` (:data:`nee_lite.cli.registry.TASKS`, including any a later chapter adds): each is
+  trained from scratch, its checkpoint written to a separate folder (never over the shipped ones), and its table
+  measured; a task that trains nothing (Dijkstra, Prim) is evaluated with the engines reproduced beside it;
+* the **experiments** that train many small models and keep only a table (:data:`EXPERIMENTS`): the held-out
+  tables of chapter "Numbers as bits" and the paper's Table 2 (chapter "Learning arithmetic").
+
+Everything lands in one JSON file (default ``data/results.json``): one entry per task or experiment, each with its
+table rows (per-element and exact-match columns), the wall time per model, the seeds, and where and with what it
+ran (device and its name, torch and Python versions, git commit, date). Running a few names updates only their
+entries, so one machine can fill in what another could not. The scorecard page of the book renders this file.
+
+``--quick`` is a smoke test: a few training steps and small test sets, written to a temporary folder, never into
+``data/``. Its numbers mean nothing; it checks that every piece runs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, replace
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Callable
+
+import torch
+
+from ..core.checkpoints import checkpoint_path, data_dir
+from ..core.device import device_name, pick_device, tune_cpu
+from ..engines.arithmetic import ADD, PAPER_COUNTS, TABLE_2_MEMBERS, heldout_experiment, summarize_heldout
+from ..engines.numbers_as_bits import ENCODINGS, HELDOUT_TRAIN, WIDTH_TRAIN
+from ..engines.numbers_as_bits import heldout_experiment as min_heldout_experiment
+from ..results.store import display_path, environment, git_commit, read_results, results_path, write_results
+from .registry import TASKS, Task, evaluate_task, train_task
+
+__all__ = ["QUICK_STEPS", "Run", "Experiment", "EXPERIMENTS", "entry_names", "check_names", "resolve_device",
+           "train_and_evaluate", "evaluate_only", "reproduce_entry", "reproduce", "read_results"]
+
+QUICK_STEPS = 20  # training steps per model in a --quick smoke test
+DEVICES = ("auto", "cpu", "cuda", "mps")
+
+
+@dataclass
+class Run:
+    """What one reproduce run asks of every task and experiment (a task's ``reproduce`` hook receives it)."""
+
+    checkpoints: Path  # folder for the checkpoints trained here
+    seed: int = 0
+    device: torch.device = torch.device("cpu")
+    quick: bool = False
+    progress: bool = True
+    git: dict | None = None  # the code's commit when the run started
+
+
+@dataclass(frozen=True)
+class Experiment:
+    """A table the book reproduces that is not one task: many small models, only their measurements kept."""
+
+    name: str
+    summary: str
+    chapter: str
+    run: Callable[[Run], dict]  # -> {"rows": [...], "train_wall_time_s": ..., ...}
+
+
+# ------------------------------------------------------------------------------------------------ tasks
+def checkpoint_record(path: Path) -> dict:
+    """Where a reproduced checkpoint is, its SHA-256, and whether it is byte-identical to the shipped one."""
+    weights = Path(path).with_suffix(".pt")
+    if not weights.is_file():
+        return {"path": str(weights), "sha256": None}
+    digest = hashlib.sha256(weights.read_bytes()).hexdigest()
+    shipped = checkpoint_path(Path(path).name).with_suffix(".pt")
+    record = {"path": display_path(weights), "sha256": digest}
+    if shipped.is_file() and shipped.resolve() != weights.resolve():
+        record["identical_to_shipped"] = hashlib.sha256(shipped.read_bytes()).hexdigest() == digest
+    return record
+
+
+def train_and_evaluate(task: Task, run: Run) -> dict:
+    """Reproduce a task: train it from scratch (:func:`~nee_lite.cli.registry.train_task`), then its table, the
+    one its card records (the rows ``nee-lite evaluate`` prints). A task that trains nothing of its own is only
+    evaluated (:func:`evaluate_only`). A training error is an error, never a result."""
+    if task.recipe is None:
+        return evaluate_only(task, run)
+    device = run.device if task.gpu else torch.device("cpu")
+    card = train_task(task, run.checkpoints, seed=run.seed, steps=QUICK_STEPS if run.quick else None,
+                      progress=run.progress, device=device, quick=run.quick)
+    return {"rows": card["accuracy"], "train_wall_time_s": card["wall_time_s"], "steps": card["steps"],
+            "trained_on": card["device"], "checkpoint": checkpoint_record(run.checkpoints / task.name)}
+
+
+def evaluate_only(task: Task, run: Run) -> dict:
+    """Measure a task that trains nothing (Dijkstra and Prim compose the sorting and addition engines): with the
+    checkpoints reproduced in this run where they are all there, else (``--tasks`` named it alone) with the shipped
+    ones; the entry says which."""
+    needs = task.composes
+    reproduced = all((run.checkpoints / name).with_suffix(".pt").is_file() for name in needs)
+    folder, source = ((run.checkpoints, "checkpoints reproduced in this run") if reproduced
+                      else (checkpoint_path(task.name).parent, "shipped checkpoints (data/checkpoints)"))
+    return {"rows": evaluate_task(task, folder / task.name), "trained": False,
+            "note": f"{task.name} trains nothing: it composes the {' and '.join(needs)} engines",
+            "evaluated_with": source, "train_wall_time_s": None}
+
+
+# ------------------------------------------------------------------------------------------ experiments
+def numbers_as_bits_tables(run: Run) -> dict:
+    """Chapter "Numbers as bits": min(a, b) with numbers held out, per encoding and share (2,000 steps each), and
+    scalar against binary at 8, 12 and 16 bits (3,000 steps each), exactly as the chapter trains them."""
+    encodings, fractions, widths = ENCODINGS, (0.25, 0.5, 0.75), (8, 12, 16)
+    heldout_train, width_train, test_pairs = HELDOUT_TRAIN, WIDTH_TRAIN, 20000
+    if run.quick:
+        encodings, fractions, widths = ("one-hot", "binary"), (0.25,), (8,)
+        heldout_train = width_train = replace(HELDOUT_TRAIN, steps=QUICK_STEPS)
+        test_pairs = 2000
+    rows = []
+    for row in min_heldout_experiment(encodings, fractions, 8, replace(heldout_train, seed=run.seed), test_pairs,
+                                      device=run.device):
+        rows.append(_min_row("held-out numbers", row))
+    for bits in widths:
+        for row in min_heldout_experiment(["scalar", "binary"], [0.25], bits, replace(width_train, seed=run.seed),
+                                          test_pairs, device=run.device):
+            rows.append(_min_row("number range", row))
+    return {"rows": rows, "train_wall_time_s": round(sum(row["train_seconds"] for row in rows), 1),
+            "models": len(rows), "seeds": [run.seed]}
+
+
+def _min_row(table: str, row: dict) -> dict:
+    return {"table": table, "encoding": row["encoding"], "bits": row["bits"],
+            "heldout_fraction": row["heldout_fraction"], "seen_exact_match": round(row["seen_accuracy"], 6),
+            "heldout_exact_match": round(row["heldout_accuracy"], 6), "train_seconds": round(row["train_seconds"], 2)}
+
+
+TABLE_2_SEEDS = (0, 1, 2)
+
+
+def addition_heldout_table(run: Run) -> dict:
+    """The paper's Table 2: one ensemble of addition engines per (weight decay, count of allowed numbers, seed),
+    the shipped shape and budget (:data:`nee_lite.engines.arithmetic.ADD`), tested on every pair with a held-out
+    number; each member's own accuracy is kept beside the ensemble's. On the CPU the ensembles train one per core,
+    each on one thread, in fresh processes: the same engines as one process would train, bit for bit."""
+    config, budget = ADD.model, ADD.train
+    decays = (budget.weight_decay,)  # the shipped setting, as benchmarks/addition_heldout.py and the chapter
+    counts, seeds = PAPER_COUNTS, tuple(run.seed + s for s in TABLE_2_SEEDS)
+    if run.quick:
+        counts, seeds = (256, 64), (run.seed,)
+        budget = replace(budget, steps=QUICK_STEPS, warmup_steps=5)
+    jobs = [(config, replace(budget, weight_decay=decay), count, seed) for decay in decays for count in counts
+            for seed in seeds]
+    workers = min(os.cpu_count() or 1, len(jobs)) if run.device.type == "cpu" else 1
+    if workers > 1:  # one engine per core, one thread each, as benchmarks/addition_heldout.py: the same engines
+        with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
+            rows = [row for rows in pool.map(_table_2_job, jobs) for row in rows]
+    else:
+        rows = [row for job in jobs for row in _table_2_job(job, progress=run.progress, device=run.device)]
+    runs = [{"weight_decay": r["weight_decay"], "count": r["count"], "seed": r["seed"], "train_pairs": r["train_pairs"],
+             "test_pairs": r["test_pairs"], "exact_match": r["accuracy"], "member_exact_match": r["member_accuracy"],
+             "bit_accuracy": r["bit_accuracy"], "member_bit_accuracy": r["member_bit_accuracy"],
+             "train_seconds": r["train_seconds"]} for r in rows]
+    summary = summarize_heldout(rows)
+    return {"rows": summary, "runs": runs, "train_wall_time_s": round(sum(r["train_seconds"] for r in runs), 1),
+            "models": len(runs) * TABLE_2_MEMBERS, "members": TABLE_2_MEMBERS, "seeds": list(seeds),
+            "weight_decays": list(decays),
+            "train": {**budget.to_dict(), "seed": "per run", "weight_decay": "per run"}}
+
+
+def _table_2_job(job, progress: bool = False, device="cpu") -> list[dict]:
+    """One (budget, count, seed) ensemble of Table 2, on one CPU thread when on the CPU."""
+    config, budget, count, seed = job
+    if torch.device(device).type == "cpu":
+        tune_cpu(threads=1)
+    return [{"weight_decay": budget.weight_decay, **row}
+            for row in heldout_experiment(config, budget, counts=(count,), seeds=(seed,), members=TABLE_2_MEMBERS,
+                                          progress=progress, device=device)]
+
+
+EXPERIMENTS = {
+    experiment.name: experiment for experiment in (
+        Experiment("numbers-as-bits", "min(a, b) with numbers held out: one-hot, scalar and binary; 8 to 16 bits",
+                   "numbers_as_bits", numbers_as_bits_tables),
+        Experiment("addition-heldout",
+                   f"Table 2: addition with only some numbers allowed in training, 3 seeds, "
+                   f"ensembles of {TABLE_2_MEMBERS}",
+                   "arithmetic", addition_heldout_table),
+    )
+}
+
+
+# ------------------------------------------------------------------------------------------------- runs
+def entry_names() -> list[str]:
+    """Every name ``reproduce`` knows: the tasks (as registered now) and then the experiments."""
+    return [*TASKS, *EXPERIMENTS]
+
+
+def check_names(names) -> list[str]:
+    """``names`` if all are known (the default: all of them), or a ``ValueError`` listing the choices."""
+    if not names:
+        return entry_names()
+    unknown = [name for name in names if name not in entry_names()]
+    if unknown:
+        raise ValueError(f"unknown task {unknown[0]!r}: choose from {', '.join(entry_names())}")
+    return list(dict.fromkeys(names))
+
+
+def resolve_device(name: str) -> torch.device:
+    """``auto`` (the best there is), ``cpu``, ``cuda`` or ``mps``; asking for one that is not here is an error."""
+    if name not in DEVICES:
+        raise ValueError(f"unknown device {name!r}: choose {', '.join(DEVICES)}")
+    return pick_device(None if name == "auto" else name, verbose=False)
+
+
+def reproduce_entry(name: str, run: Run) -> dict:
+    """Train and measure one task or experiment; return its results entry (``status`` says whether it worked)."""
+    if run.device.type == "cpu":
+        tune_cpu(threads=1)
+    started = time.perf_counter()
+    if name in EXPERIMENTS:
+        kind, summary, work = "experiment", EXPERIMENTS[name].summary, EXPERIMENTS[name].run
+    else:
+        task = TASKS[name]
+        kind, summary = "task", task.summary
+        work = lambda run: train_and_evaluate(task, run)  # noqa: E731
+    entry = {"kind": kind, "summary": summary, "quick": run.quick, "seed": run.seed}
+    try:
+        entry.update(status="measured", **work(run))
+    except ValueError as error:  # an input the run cannot take (a missing checkpoint): said, the others go on
+        entry.update(status="failed", error=str(error))
+    entry["wall_time_s"] = round(time.perf_counter() - started, 1)
+    entry["environment"] = environment(run.device, run.git)
+    return entry
+
+
+def reproduce(names=None, device: str = "auto", quick: bool = False, out: Path | None = None, seed: int = 0,
+              progress: bool = True, command: str | None = None, log=print) -> Path:
+    """Reproduce ``names`` (default: everything) and update their entries in ``out/results.json``.
+
+    ``out`` defaults to ``data/`` (checkpoints into ``data/reproduced/``, never over ``data/checkpoints/``); with
+    ``quick`` it defaults to a new temporary folder, and ``data/`` is refused. The file is rewritten after each
+    entry, so an interrupted run keeps what it finished. Returns the results file's path.
+    """
+    names = check_names(names)
+    target = resolve_device(device)
+    if quick and out is not None and Path(out).resolve() == data_dir().resolve():
+        raise ValueError("--quick results are a smoke test and never go into data/; choose another --out")
+    if out is None:
+        out = Path(tempfile.mkdtemp(prefix="nee-lite-quick-")) if quick else data_dir()
+    path = results_path(out)
+    run = Run(checkpoints=Path(out) / "reproduced", seed=seed, device=target, quick=quick, progress=progress,
+              git=git_commit())
+    results = read_results(path)
+    results["about"] = ("Measured by `nee-lite reproduce` (nee_lite/reproduce.py); book/scorecard.ipynb renders it. "
+                        "Each entry says how, where and when it was measured.")
+    log(f"reproducing {len(names)} of {len(entry_names())} on {device_name(target)}"
+        f"{' (quick smoke test)' if quick else ''}; results: {path}")
+    failed = []
+    for name in names:
+        entry = reproduce_entry(name, run)
+        entry["command"] = command or f"nee-lite reproduce --tasks {name}" + (" --quick" if quick else "")
+        results["entries"][name] = entry
+        write_results(path, results, entry_names())
+        if entry["status"] == "failed":
+            failed.append(name)
+            log(f"{name}: FAILED: {entry['error']}")
+        else:
+            log(f"{name}: measured in {entry['wall_time_s']} s (training {entry.get('train_wall_time_s')} s)")
+    if failed:
+        raise ValueError(f"{len(failed)} of {len(names)} failed ({', '.join(failed)}); the others are in {path}")
+    return path

@@ -1,0 +1,1 @@
+"""The engines and their data, one module per chapter of part "Neural execution engines"."""

@@ -1,0 +1,1 @@
+"""The book's pictures: one plot style, one step viewer, and each chapter's figures."""
