@@ -232,7 +232,7 @@ def train_lte(task: LTETask, curriculum: str, model_config: LTEConfig, train_con
 
     Every ``check_every`` steps it scores the model with teacher forcing on a fixed validation set at the
     current naive level (which may step it up) and on a fixed test set at the target difficulty (the curve of
-    the chapter's plot). Returns the model, the loop's :class:`~nee_lite.training.TrainResult` and the
+    the chapter's plot). Returns the model, the loop's :class:`~nee_lite.core.training.TrainResult` and the
     :class:`CurriculumRun`.
     """
     torch.manual_seed(train_config.seed)

@@ -15,7 +15,7 @@ holds where it is: nothing has to grow with the length of the numbers. One depar
 predicts the end-of-program flag together with the last call; ours returns at a step of its own, because ``ADD``
 can only see that it is finished after its last ``LSHIFT``.
 
-Training is supervised on every step of the traces of :mod:`nee_lite.npi_env`. Execution is closed-loop
+Training is supervised on every step of the traces of :mod:`nee_lite.ancestors.npi_env`. Execution is closed-loop
 (:func:`execute`): the network's own decisions drive the scratchpads, for a whole batch of additions in step,
 each with its own call stack.
 """

@@ -1,7 +1,7 @@
 """Chapter "Training on a GPU": the sorting NEE's training, rebuilt so that a GPU has enough to do.
 
 A GPU is fast only when it gets large pieces of work without waiting for Python. The book's training loop draws
-each batch in Python on the CPU (one list at a time, see :func:`nee_lite.lists.training_lists`) and sends it over:
+each batch in Python on the CPU (one list at a time, see :func:`nee_lite.engines.lists.training_lists`) and sends it over:
 fine for a CPU, where the model's arithmetic takes five times longer than the data, but on a GPU that Python loop
 *is* the training time. This module draws the same kind of lists, and all the teacher-forced states of selection
 sort, as whole tensors on the device, with no Python loop over lists:

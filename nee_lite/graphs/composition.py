@@ -193,7 +193,7 @@ def _run(finder, graphs, offer, record: bool, batch_stop: bool = False) -> Graph
 @torch.no_grad()
 def neural_dijkstra(finder, adder, graphs, record: bool = False, batch_stop: bool = False) -> GraphRun:
     """Shortest distances from each graph's source, computed by the find-min engine, its mask network and the
-    adder (see the module docstring for which does what). ``graphs``: :class:`~nee_lite.graphs.WeightedGraph`."""
+    adder (see the module docstring for which does what). ``graphs``: :class:`~nee_lite.graphs.data.WeightedGraph`."""
     return _run(finder, graphs, lambda d_u, w: add(adder, d_u, w), record, batch_stop)
 
 

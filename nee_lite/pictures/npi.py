@@ -1,6 +1,6 @@
-"""Replay an NPI's execution: a slider over the steps for readers with a kernel, and static figures for the page.
+"""Replay an NPI's execution: a step viewer (it steps on the rendered page too), and static figures.
 
-A step of a recorded :class:`~nee_lite.npi.NPIExecution` (``record=True``) holds the call depth, the running program,
+A step of a recorded :class:`~nee_lite.ancestors.npi.NPIExecution` (``record=True``) holds the call depth, the running program,
 what the pointers showed, the decision, and the scratchpad and pointers as they were. :func:`draw_npi_step` draws
 one step (the scratchpad with its pointers, and the trace around that step); :func:`npi_trace_viewer` puts it
 under a slider; :func:`plot_call_timeline` shows the whole run at once: which program ran when, at which depth.
