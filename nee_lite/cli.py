@@ -61,6 +61,10 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--input", required=True, help="JSON file, or - for standard input (see the task list)")
     run.add_argument("--checkpoint", type=Path, default=None, help="checkpoint path without suffix")
 
+    export = commands.add_parser("export", help="write the selection-sort, merge and add engines as ONNX models")
+    export.add_argument("--out", type=Path, default=Path("onnx-models"),
+                        help="folder for the .onnx files and manifest.json (default: ./onnx-models)")
+
     reproduce = commands.add_parser(
         "reproduce", help="train every model from scratch and measure every table the book reproduces",
         description="Train every model of the book from scratch and measure every table it reproduces; write "
@@ -117,6 +121,14 @@ def command_run(args) -> None:
     print(json.dumps(task.run(args.checkpoint or default_checkpoint(args.task), data)))
 
 
+def command_export(args) -> None:
+    from .onnx_export import export_all
+
+    manifest = export_all(args.out)
+    for entry in manifest["models"].values():
+        print(f"{args.out / entry['file']}  {entry['bytes']} bytes")
+
+
 def command_reproduce(args) -> None:
     command = " ".join(["nee-lite reproduce", *(["--tasks", *args.tasks] if args.tasks else []),
                         f"--device {args.device}", *(["--quick"] if args.quick else []),
@@ -138,7 +150,8 @@ def format_table(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
-COMMANDS = {"train": command_train, "evaluate": command_evaluate, "run": command_run, "reproduce": command_reproduce}
+COMMANDS = {"train": command_train, "evaluate": command_evaluate, "run": command_run, "export": command_export,
+            "reproduce": command_reproduce}
 
 
 def main(argv: list[str] | None = None) -> int:
