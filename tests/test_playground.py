@@ -92,6 +92,9 @@ INVALID = [
     ("prim", '{"n": 2, "edges": [[0, 1, 3]]', None, "not valid JSON"),
     ("prim", json.dumps({"n": 2, "edges": [[0, 0, 3]], "source": 0}), [{"n": 2, "edges": [[0, 0, 3]], "source": 0}],
      "self-loop"),
+    ("prim", '{"n": 2, "edges": [[0, 1, 3.0]], "source": 0}', None, "weight must be an integer, got 3.0"),
+    ("dijkstra", json.dumps({"n": 600, "edges": [], "source": 0}), [{"n": 600, "edges": [], "source": 0}],
+     "out of range"),
 ]
 
 

@@ -367,9 +367,22 @@
     return dist;
   }
 
+  // A JSON number written with a fraction or exponent (3.0, 1e2): Python reads it as a float, which the graph
+  // parser refuses where it wants an integer. JSON.parse alone cannot tell 3.0 from 3; its reviver's source can.
+  class WrittenAsFloat {
+    constructor(source) { this.source = source; }
+  }
+
+  function describe(value) {
+    return value instanceof WrittenAsFloat ? value.source : JSON.stringify(value);
+  }
+
   function validateGraph(text, algorithm) {
     let item;
-    try { item = JSON.parse(text); } catch (e) { return {error: "input is not valid JSON: " + e.message}; }
+    try {
+      item = JSON.parse(text, (key, value, context) =>
+        (typeof value === "number" && context && /[.eE]/.test(context.source) ? new WrittenAsFloat(context.source) : value));
+    } catch (e) { return {error: "input is not valid JSON: " + e.message}; }
     const form = 'expected an object {"n": N, "edges": [[u, v, w], ...], "source": s}';
     if (item === null || typeof item !== "object" || Array.isArray(item)) return {error: form};
     const fields = ["edges", "n", "source"];
@@ -377,9 +390,9 @@
     if (missing.length) return {error: `missing field '${missing[0]}'`};
     if (unknown.length) return {error: `unknown field '${unknown[0]}'`};
     const {n, source, edges} = item;
-    if (!isInteger(n)) return {error: `n must be an integer, got ${JSON.stringify(n)}`};
+    if (!isInteger(n)) return {error: `n must be an integer, got ${describe(n)}`};
     if (n < 1 || n > MAX_NODES) return {error: `n = ${n} is out of range: graphs have 1 to ${MAX_NODES} nodes`};
-    if (!isInteger(source)) return {error: `source must be an integer, got ${JSON.stringify(source)}`};
+    if (!isInteger(source)) return {error: `source must be an integer, got ${describe(source)}`};
     if (source < 0 || source >= n) return {error: `source ${source} is out of range: nodes are 0 to ${n - 1}`};
     if (!Array.isArray(edges)) return {error: `edges must be a list of [u, v, w], got ${JSON.stringify(edges)}`};
     const matrix = Array.from({length: n}, () => new Array(n).fill(-1));
@@ -388,8 +401,8 @@
       const edge = edges[i];
       if (!Array.isArray(edge) || edge.length !== 3) return {error: `edge ${i}: expected [u, v, w], got ${JSON.stringify(edge)}`};
       const [u, v, w] = edge;
-      if (!isInteger(u) || !isInteger(v)) return {error: `edge ${i}: node id must be an integer, got ${JSON.stringify(isInteger(u) ? v : u)}`};
-      if (!isInteger(w)) return {error: `edge ${i}: weight must be an integer, got ${JSON.stringify(w)}`};
+      if (!isInteger(u) || !isInteger(v)) return {error: `edge ${i}: node id must be an integer, got ${describe(isInteger(u) ? v : u)}`};
+      if (!isInteger(w)) return {error: `edge ${i}: weight must be an integer, got ${describe(w)}`};
       for (const node of [u, v]) if (node < 0 || node >= n) return {error: `edge ${i}: node id ${node} is out of range: nodes are 0 to ${n - 1}`};
       if (u === v) return {error: `edge ${i}: self-loop on node ${u}`};
       if (w < 0) return {error: `edge ${i}: negative weight ${w}; weights are integers from 0 to ${MAX}`};

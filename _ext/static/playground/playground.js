@@ -229,7 +229,8 @@
     runButton.disabled = false;
   }).catch(error => {
     root.dataset.state = "failed";
-    status.textContent = "The engines could not be loaded: " + error.message;
+    status.textContent = "The engines could not be loaded: " + error.message + (location.protocol === "file:"
+      ? " (a browser loads them only over HTTP: serve the book, e.g. python -m http.server -d _build/html)" : "");
     console.error(error);
   });
 })();
