@@ -124,7 +124,10 @@ def command_run(args) -> None:
 def command_export(args) -> None:
     from .onnx_export import export_all
 
-    manifest = export_all(args.out)
+    try:
+        manifest = export_all(args.out)
+    except OSError as error:
+        raise UsageError(f"cannot write the ONNX files into {args.out}: {error.strerror or error}") from None
     for entry in manifest["models"].values():
         print(f"{args.out / entry['file']}  {entry['bytes']} bytes")
 

@@ -78,7 +78,8 @@ class _AdderGraph(nn.Module):
 
 
 def _export(module: nn.Module, example: tuple, path: Path, inputs: dict, outputs: dict) -> dict:
-    """Export ``module`` with named inputs/outputs (name -> dynamic axes); return its manifest entry."""
+    """Export ``module`` with named inputs and outputs, each given its shape (a name for a dynamic axis, a number
+    for a fixed one); return its manifest entry."""
     import warnings
 
     try:
@@ -86,27 +87,29 @@ def _export(module: nn.Module, example: tuple, path: Path, inputs: dict, outputs
     except ImportError:
         raise ValueError("exporting to ONNX needs the onnx package: pip install onnx==1.23.2") from None
     path.parent.mkdir(parents=True, exist_ok=True)
+    shapes = {**inputs, **outputs}
+    dynamic = {name: {axis: size for axis, size in enumerate(shape) if isinstance(size, str)}
+               for name, shape in shapes.items()}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the legacy exporter's deprecation notice
         torch.onnx.export(module.eval(), example, str(path), dynamo=False, opset_version=OPSET,
-                          input_names=list(inputs), output_names=list(outputs),
-                          dynamic_axes={**inputs, **outputs})
+                          input_names=list(inputs), output_names=list(outputs), dynamic_axes=dynamic)
     data = path.read_bytes()
     return {"file": path.name, "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest(),
-            "inputs": {name: list(axes.values()) for name, axes in inputs.items()},
-            "outputs": {name: list(axes.values()) for name, axes in outputs.items()}}
+            "inputs": inputs, "outputs": outputs}
 
 
 def export_find_min(model, out: Path, name: str) -> list[dict]:
     """Write ``NAME.engine.onnx`` and ``NAME.mask.onnx`` for a masked engine (selection sort, graph-min, merge)."""
     width = model.codec.width
     bits = model.codec.encode(torch.tensor([[7, 3, 3, model.codec.end]]))
-    positions = {0: "batch", 1: "positions"}
-    engine = _export(_EngineGraph(model.engine), (bits, torch.tensor([[0.0, 1.0, 0.0, 0.0]])),
-                     out / f"{name}.engine.onnx", {"bits": {**positions, 2: str(width)}, "hide": positions},
-                     {"value_logits": {0: "batch", 1: str(width)}, "log_pointer": positions})
-    mask = _export(_MaskGraph(model.mask_network), (torch.tensor([[0.0, 1.0, 0.0, 0.0]]), torch.tensor([[0.0, 0, 1, 0]])),
-                   out / f"{name}.mask.onnx", {"mask": positions, "pointer": positions}, {"mask_logits": positions})
+    hide = torch.tensor([[0.0, 1.0, 0.0, 0.0]])
+    engine = _export(_EngineGraph(model.engine), (bits, hide), out / f"{name}.engine.onnx",
+                     {"bits": ["batch", "positions", width], "hide": ["batch", "positions"]},
+                     {"value_logits": ["batch", width], "log_pointer": ["batch", "positions"]})
+    mask = _export(_MaskGraph(model.mask_network), (hide, torch.tensor([[0.0, 0.0, 1.0, 0.0]])),
+                   out / f"{name}.mask.onnx", {"mask": ["batch", "positions"], "pointer": ["batch", "positions"]},
+                   {"mask_logits": ["batch", "positions"]})
     return [engine, mask]
 
 
@@ -131,9 +134,8 @@ def export_add(out: Path, checkpoint: Path | None = None) -> list[dict]:
 
     adder = load_arithmetic(checkpoint or checkpoint_path("add"), "add")
     bits = adder.codec.encode(torch.tensor([[3, 4], [adder.codec.end, 7]]))
-    return [_export(_AdderGraph(adder), (bits,), out / "add.onnx",
-                    {"bits": {0: "batch", 1: "2", 2: str(adder.codec.width)}},
-                    {"value_logits": {0: "batch", 1: str(adder.codec.width)}})]
+    return [_export(_AdderGraph(adder), (bits,), out / "add.onnx", {"bits": ["batch", 2, adder.codec.width]},
+                    {"value_logits": ["batch", adder.codec.width]})]
 
 
 def _file_sha256(path: Path) -> str:

@@ -113,3 +113,11 @@ def test_graph_test_sets_closed_loop(algorithm, engines, torch_models):
         got = run_algorithm(algorithm, onnx_finder, onnx_adder if algorithm == "dijkstra" else None, graphs)
         assert got == expected, f"{algorithm}, graphs of {size} nodes"
 
+
+
+def test_export_into_an_unwritable_folder_is_a_one_line_error(tmp_path, capsys):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    assert main(["export", "--out", str(blocker / "models")]) == 2
+    error = capsys.readouterr().err
+    assert error.startswith("nee-lite: error: cannot write the ONNX files into") and error.count("\n") == 1

@@ -4,11 +4,11 @@ Follows tests/test_browser.py (and uses its server and browser): the built book 
 Chromium opens the page, requests to any other host are blocked and fail the test, and without the built book or
 Chromium the tests skip, saying why, unless ``NEE_REQUIRE_BROWSER_TEST=1``.
 
-The test types 24 lists of up to 100 numbers (duplicates, 0 and 255 among them) and sorts each with the selection-sort
-and the merge-sort engine, 5 sets of addition pairs, and 5 graphs through Dijkstra and Prim, and compares every answer
-with what ``nee-lite run`` answers for the same input (the same task functions, in Python, on the PyTorch models).
-Invalid input must show a message beside the box and change nothing; the command line must refuse it too. It prints
-(does not assert) the page's time to interactive and the time of each run.
+The test types 24 lists of up to 100 numbers (duplicates, 0 and 255 among them) and sorts each with the
+selection-sort and the merge-sort engine, 5 sets of addition pairs, and 7 graphs (up to 25 nodes) through Dijkstra
+and Prim, and compares every answer with what ``nee-lite run`` answers for the same input (the same task functions,
+in Python, on the PyTorch models). Invalid input must show a message beside the box and change nothing; the command
+line must refuse it too. It prints (does not assert) the page's time to interactive and the time of each run.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from urllib.parse import urljoin
 import pytest
 
 from nee_lite.cli import main as cli_main
+from nee_lite.graphs import graph_test_set
 from nee_lite.tasks import default_checkpoint, get_task
 from test_browser import browser, open_page, require_environment, screenshot, site  # noqa: F401 - fixtures
 
@@ -32,8 +33,8 @@ TASKS = {"sort": "selection-sort", "merge-sort": "merge-sort", "add": "add", "di
 def test_lists() -> list[list[int]]:
     """24 lists of 1 to 100 numbers: random, duplicate-heavy, all equal, sorted, reversed, with 0 and 255."""
     rng = random.Random(19)
-    lists = [[0], [255], [255, 0], [7, 7], [0, 255, 0, 255], list(range(100, 0, -1)), sorted(rng.choices(range(256), k=40)),
-             [42] * 30]
+    lists = [[0], [255], [255, 0], [7, 7], [0, 255, 0, 255], list(range(100, 0, -1)),
+             sorted(rng.choices(range(256), k=40)), [42] * 30]
     for length in (3, 5, 8, 13, 21, 34, 50, 75, 100, 100):
         lists.append([rng.randrange(256) for _ in range(length)])
     for length in (10, 60, 100):  # duplicate-heavy: a few values many times
@@ -58,7 +59,8 @@ test_pairs.__test__ = False
 
 
 def test_graphs() -> list[dict]:
-    """5 graphs: a path, a tie-heavy graph, a random one, a disconnected one, a complete one; all sums <= 255."""
+    """7 graphs: a path, a tie-heavy graph, a random one, a disconnected one, a complete one, and the first two
+    25-node graphs of the stored Dijkstra test set; all sums <= 255."""
     rng = random.Random(7)
     complete = [[u, v, rng.randrange(1, 40)] for u in range(8) for v in range(u + 1, 8)]
     scattered = [[u, v, rng.randrange(0, 30)] for u in range(12) for v in range(u + 1, 12) if rng.random() < 0.3]
@@ -69,6 +71,7 @@ def test_graphs() -> list[dict]:
         {"n": 12, "edges": scattered, "source": 2},
         {"n": 9, "edges": [[0, 1, 3], [1, 2, 4], [0, 2, 8], [3, 4, 1], [5, 6, 2], [6, 7, 2], [5, 7, 2]], "source": 0},
         {"n": 8, "edges": complete, "source": 5},
+        *(graph.to_json() for graph in graph_test_set("dijkstra", sizes=(25,))[25][:2]),
     ]
 
 
@@ -83,8 +86,8 @@ INVALID = [
     ("merge-sort", "3, inf", [[3, "inf"]], "cannot be sorted"),
     ("add", "200 + 100", [[200, 100]], "out of range"),
     ("add", "x + 1", [["x", 1]], "not a number"),
-    ("dijkstra", json.dumps({"n": 3, "edges": [[0, 1, -2]], "source": 0}), [{"n": 3, "edges": [[0, 1, -2]], "source": 0}],
-     "negative weight"),
+    ("dijkstra", json.dumps({"n": 3, "edges": [[0, 1, -2]], "source": 0}),
+     [{"n": 3, "edges": [[0, 1, -2]], "source": 0}], "negative weight"),
     ("dijkstra", json.dumps({"n": 3, "edges": [[0, 1, 200], [1, 2, 100]], "source": 0}),
      [{"n": 3, "edges": [[0, 1, 200], [1, 2, 100]], "source": 0}], "out of range"),
     ("prim", json.dumps({"n": 2, "edges": [[0, 1, 256]], "source": 0}), [{"n": 2, "edges": [[0, 1, 256]], "source": 0}],
