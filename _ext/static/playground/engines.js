@@ -5,8 +5,12 @@
  * every addition and every selection: JavaScript only encodes numbers as bits, decodes the value logits (a bit is
  * 1 where its logit is positive), reads the pointer (argmax, or for the graph algorithms the lowest position within
  * POINTER_TOLERANCE of the largest), gathers rows, keeps the bookkeeping and stops at END. The only classical
- * arithmetic is in checkInput's refusal of Dijkstra graphs whose sums leave the adder's range, which, as in
- * nee_lite.graphs.tentative_overflow, only decides whether to refuse an input.
+ * arithmetic is in validateGraph's refusal of Dijkstra graphs whose sums leave the adder's range, which, as in
+ * nee_lite.graphs.tentative_overflow, only decides whether to refuse an input, and the total of a Prim tree's
+ * emitted weights, summed for the report as nee_lite.graph_algorithms.prim_trees does.
+ *
+ * One input runs at a time (the command line batches several); merge sort batches the merges of a level, as
+ * MergeNEE.merge_sort does.
  *
  * Exposes window.NEEEngines = {load, validate, run, BITS, END}.
  */
