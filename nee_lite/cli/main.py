@@ -14,6 +14,7 @@ from pathlib import Path
 from .. import __version__
 from ..core.checkpoints import data_dir
 from ..core.device import tune_cpu
+from .export import export_all
 from .inputs import UsageError, read_json_input
 from .registry import TASKS, evaluate_task, get_task, run_task, shipped_checkpoint, train_task
 from .reproduce import QUICK_STEPS, entry_names, reproduce, resolve_device
@@ -58,6 +59,10 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--input", required=True, help="JSON file, or - for standard input (see the task list)")
     run.add_argument("--checkpoint", type=Path, default=None, help="checkpoint path without suffix")
 
+    export = commands.add_parser("export", help="write the selection-sort, merge and add engines as ONNX models")
+    export.add_argument("--out", type=Path, default=Path("onnx-models"),
+                        help="folder for the .onnx files and manifest.json (default: ./onnx-models)")
+
     reproduce = commands.add_parser(
         "reproduce", help="train every model from scratch and measure every table the book reproduces",
         description="Train every model of the book from scratch and measure every table it reproduces; write "
@@ -98,6 +103,15 @@ def command_run(args) -> None:
     print(json.dumps(run_task(task, args.checkpoint or shipped_checkpoint(args.task), data)))
 
 
+def command_export(args) -> None:
+    try:
+        manifest = export_all(args.out)
+    except OSError as error:
+        raise UsageError(f"cannot write the ONNX files into {args.out}: {error.strerror or error}") from None
+    for entry in manifest["models"].values():
+        print(f"{args.out / entry['file']}  {entry['bytes']} bytes")
+
+
 def command_reproduce(args) -> None:
     command = " ".join(["nee-lite reproduce", *(["--tasks", *args.tasks] if args.tasks else []),
                         f"--device {args.device}", *(["--quick"] if args.quick else []),
@@ -119,7 +133,8 @@ def format_table(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
-COMMANDS = {"train": command_train, "evaluate": command_evaluate, "run": command_run, "reproduce": command_reproduce}
+COMMANDS = {"train": command_train, "evaluate": command_evaluate, "run": command_run, "export": command_export,
+            "reproduce": command_reproduce}
 
 
 def main(argv: list[str] | None = None) -> int:
