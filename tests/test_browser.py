@@ -205,6 +205,34 @@ def test_page_renders_offline(page, site, browser):
     assert not {what: found for what, found in problems.items() if found}
 
 
+VIEWER_FRAMES = """() => [...document.querySelectorAll('.widget-play')].map(play => {
+    const viewer = play.closest('.widget-vbox');
+    const shown = [...viewer.querySelectorAll('img')].filter(img => img.offsetParent !== null);
+    return shown.map(img => img.src.slice(-64)).join('|');
+})"""
+
+
+@pytest.mark.parametrize("page", [page for page in PAGES if "book/" in page] or ["(book not built)"])
+def test_step_viewers_step_on_the_page(page, site, browser):
+    """Every step viewer of the page shows one frame, and pressing its play button shows another, with no kernel:
+    the frames are stored in the page and switched in the browser."""
+    tab, errors = open_page(browser, urljoin(site, page))
+    wait_for_widgets(tab)
+    before = tab.evaluate(VIEWER_FRAMES)
+    if not before:
+        tab.close()
+        pytest.skip("no step viewer on this page")
+    assert all(frame for frame in before), f"a step viewer shows no frame: {before}"
+    for play in tab.locator(".widget-play").all():
+        play.locator("button").first.click()  # the play button
+    tab.wait_for_timeout(2500)  # a frame every 0.7 s
+    after = tab.evaluate(VIEWER_FRAMES)
+    tab.close()
+    assert not errors, errors
+    assert len(after) == len(before)
+    assert all(a != b and a for a, b in zip(after, before)), f"viewers that did not step: {before} -> {after}"
+
+
 @pytest.mark.parametrize("page", PAGES or ["(book not built)"])
 def test_launch_and_download_buttons(page, site, browser):
     """Every page links the repository; notebook pages open in Colab at their path in the repository on branch
