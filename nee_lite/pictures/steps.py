@@ -1,8 +1,9 @@
-"""One step viewer for every execution the book records: a slider (and a play button) over pre-drawn frames.
+"""One step viewer for every execution the book records: a slider over pre-drawn frames.
 
-Every frame is drawn once, when the chapter runs, and kept as a PNG image inside the widget. The slider, the play
-button and the stack of frames are linked in the browser (``jslink``), so the viewer steps through the execution
-on the rendered page too, with no kernel: moving the slider only changes which frame is shown.
+Every frame is drawn once, when the chapter runs, and kept as a PNG image inside the widget. The slider and the
+stack of frames are linked in the browser (``jslink``), so the viewer steps through the execution on the rendered
+page too, with no kernel: moving the slider only changes which frame is shown. (A play button would be nicer, but
+the static widget manager's ``Play`` view fails when it starts.)
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ def _png(figure) -> bytes:
     return buffer.getvalue()
 
 
-def step_viewer(draw, steps: int, max_frames: int = 80, interval_ms: int = 700):
+def step_viewer(draw, steps: int, max_frames: int = 80):
     """A widget that shows ``draw(step)`` for ``step`` in ``0 .. steps - 1``, one frame at a time.
 
     ``draw`` draws one step into a new figure (and may return it). Executions longer than ``max_frames`` show
@@ -41,7 +42,5 @@ def step_viewer(draw, steps: int, max_frames: int = 80, interval_ms: int = 700):
     stack = widgets.Stack(frames, selected_index=0)
     slider = widgets.SelectionSlider(options=[str(step) for step in shown], index=0, description="step",
                                      continuous_update=True, layout=widgets.Layout(width="60%"))
-    play = widgets.Play(min=0, max=len(shown) - 1, value=0, interval=interval_ms, description="play")
     widgets.jslink((slider, "index"), (stack, "selected_index"))
-    widgets.jslink((play, "value"), (slider, "index"))
-    return widgets.VBox([widgets.HBox([play, slider]), stack])
+    return widgets.VBox([slider, stack], layout=widgets.Layout(border="1px solid #ddd", padding="4px"))
