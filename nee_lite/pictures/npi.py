@@ -121,15 +121,15 @@ def plot_call_timeline(record, ax=None):
 
 
 # ------------------------------------------------------------------------------------------ the architecture
-def _box(ax, x, y, width, height, text, color, fontsize=9):
-    ax.add_patch(FancyBboxPatch((x, y), width, height, boxstyle="round,pad=0.05", facecolor=color, alpha=0.9,
-                                edgecolor="#444444", linewidth=1.0))
-    ax.text(x + width / 2, y + height / 2, text, ha="center", va="center", fontsize=fontsize)
+def _box(ax, x, y, width, height, text, color, fontsize=8.5):
+    ax.add_patch(FancyBboxPatch((x, y), width, height, boxstyle="round,pad=0.05", facecolor=color,
+                                edgecolor="#444444", linewidth=1.0, zorder=2))
+    ax.text(x + width / 2, y + height / 2, text, ha="center", va="center", fontsize=fontsize, zorder=3)
 
 
 def _arrow(ax, start, end, text="", offset=(0.0, 0.12), bend=0.0, color="#333333"):
     ax.add_patch(FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=12, color=color, linewidth=1.2,
-                                 connectionstyle=f"arc3,rad={bend}", shrinkA=2, shrinkB=2))
+                                 connectionstyle=f"arc3,rad={bend}", shrinkA=2, shrinkB=2, zorder=1))
     if text:
         middle = ((start[0] + end[0]) / 2 + offset[0], (start[1] + end[1]) / 2 + offset[1])
         ax.text(*middle, text, ha="center", va="bottom", fontsize=8, color=color, style="italic")
@@ -143,7 +143,7 @@ def plot_npi_architecture(config: NPIConfig = NPIConfig(), ax=None):
     light = {"env": "#fde9b6", "net": "#cfe2f3", "memory": "#d9ead3", "head": "#ead1dc", "stack": "#eeeeee"}
     cells = len(ROWS) * (BLANK + 1)
     _box(ax, 0.0, 4.6, 2.6, 1.3, "environment: the scratchpad\n4 rows, a pointer per row\n"
-         "observation $e_t$: the 4 pointed cells", light["env"])
+         "observation $e_t$: 4 pointed cells", light["env"])
     _box(ax, 0.0, 2.4, 2.6, 1.3, f"environment encoder\nMLP {cells} → 64 → {config.encoder}\n"
          "(4 cells, each one-hot of 11)", light["net"])
     _arrow(ax, (1.3, 4.6), (1.3, 3.7), "$e_t$", offset=(0.25, -0.05))
@@ -179,12 +179,13 @@ def plot_npi_architecture(config: NPIConfig = NPIConfig(), ax=None):
            color="#9467bd")
     # the call stack
     _box(ax, 10.5, 0.3, 2.1, 4.6, "", light["stack"])
-    ax.text(11.55, 4.7, "call stack", ha="center", va="top", fontsize=9, fontweight="bold")
+    ax.text(11.55, 4.7, "call stack", ha="center", va="top", fontsize=9, fontweight="bold", zorder=4)
     for depth, name in enumerate(("ADD", "ADD1", "CARRY")):
         y = 0.6 + depth * 0.9
-        ax.add_patch(Rectangle((10.7, y), 1.7, 0.7, facecolor=PROGRAM_COLORS[name], alpha=0.35, edgecolor="#555555"))
-        ax.text(11.55, y + 0.35, f"{name}: $(h, c)$", ha="center", va="center", fontsize=8)
-    ax.text(11.55, 3.55, "top: the program\nrunning now", ha="center", va="center", fontsize=8)
+        ax.add_patch(Rectangle((10.7, y), 1.7, 0.7, facecolor=PROGRAM_COLORS[name], alpha=0.35, edgecolor="#555555",
+                               zorder=3))
+        ax.text(11.55, y + 0.35, f"{name}: $(h, c)$", ha="center", va="center", fontsize=8, zorder=4)
+    ax.text(11.55, 3.55, "top: the program\nrunning now", ha="center", va="center", fontsize=8, zorder=4)
     _arrow(ax, (9.9, 4.65), (10.5, 3.6), "return: pop", offset=(0.0, 0.1), color="#d62728")
     _arrow(ax, (9.9, 3.1), (10.5, 2.6), "call: push", offset=(0.0, 0.05), color="#1f77b4")
     _arrow(ax, (10.5, 0.45), (5.9, 2.4), "return: resume the caller's state", offset=(0.9, -1.25), bend=-0.35,
