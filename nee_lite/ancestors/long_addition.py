@@ -1,5 +1,5 @@
-"""Long addition with a Neural Execution Engine as its subroutine, for the comparison in chapter "Neural
-Programmer-Interpreters".
+"""Long addition with a Neural Execution Engine as its subroutine, for the comparison in chapter "NPI, LSTM and
+NEE on long additions".
 
 The NEE way (Yan et al. 2020) keeps the algorithm's control flow and learns the subroutines. The adder of chapter
 "Learning arithmetic" adds 8-bit numbers whose sum fits in 8 bits, so long addition runs on 7-bit limbs (base 128):
