@@ -1,8 +1,9 @@
 """Loaded by pytest before it collects anything (tests and chapters alike).
 
-nbmake executes each chapter in this process with nbclient; ``_ext/kernel_client_wakeup.py`` fixes the lost
-wake-up that made a chapter's cell wait for the full per-cell timeout although the kernel had answered (issue #20).
-The book build installs the same fix as a Sphinx extension (``_config.yml``).
+nbmake executes each chapter in this process with nbclient. Two fixes from issue #20 (``_ext/``), which the book
+build installs as Sphinx extensions (``_config.yml``): ``kernel_client_wakeup`` (the lost wake-up that made a cell
+wait for the whole per-cell timeout although the kernel had answered) and ``kernel_start_retry`` (a kernel that
+died at start-up because another process took one of its ports is started again with new ports).
 """
 
 import sys
@@ -10,5 +11,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "_ext"))
 import kernel_client_wakeup  # noqa: E402
+import kernel_start_retry  # noqa: E402
 
 kernel_client_wakeup.install()
+kernel_start_retry.install()

@@ -67,4 +67,7 @@ def test_the_fix_is_installed_for_the_test_suite_and_the_book_build():
     root = Path(__file__).resolve().parent.parent
     assert kernel_client_wakeup.installed(), "conftest.py installs it before nbmake executes a chapter"
     extensions = yaml.safe_load((root / "_config.yml").read_text())["sphinx"]["local_extensions"]
-    assert extensions.get("kernel_client_wakeup") == "_ext/"
+    assert extensions.get("kernel_client_wakeup") == extensions.get("kernel_start_retry") == "_ext/"
+    import kernel_start_retry
+
+    assert kernel_start_retry.installed(), "conftest.py installs it too"
