@@ -1,5 +1,6 @@
 """Issue #20: a kernel whose port another process took dies at start-up; nbclient now starts a new one (_ext/)."""
 
+import atexit
 import socket
 import sys
 from pathlib import Path
@@ -43,5 +44,8 @@ def test_a_kernel_that_always_dies_still_fails(monkeypatch, tmp_path):
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1")])
     client = NotebookClient(notebook, timeout=30, startup_timeout=30, kernel_name="python3",
                             extra_arguments=["--no-such-option-makes-the-kernel-exit"])
-    with pytest.raises(RuntimeError, match="Kernel died"):
-        client.execute(cwd=str(tmp_path))
+    try:
+        with pytest.raises(RuntimeError, match="Kernel died"):
+            client.execute(cwd=str(tmp_path))
+    finally:
+        atexit.unregister(client._cleanup_kernel)  # nbclient's own clean-up would fail at exit: no kernel left
