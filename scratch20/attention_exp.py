@@ -32,15 +32,25 @@ def softmax_forward(self, queries, keys_values, hide=None, causal=False):
     return self.out(F.softmax(logits, dim=-1) @ self.value(keys_values)), F.log_softmax(logits, dim=-1)
 
 
-steps = int(sys.argv[1]) if len(sys.argv) > 1 else 600
-budget = TrainConfig(steps=steps, batch_size=64, lr=3e-3, warmup_steps=100, min_lr_ratio=0.0, grad_clip=None, seed=0)
-tune_cpu(threads=1)
-keep = cls.forward
-results = {}
-for variant in ("log_softmax.exp", "softmax", "log_softmax.exp", "softmax"):
-    cls.forward = keep if variant == "log_softmax.exp" else softmax_forward
-    start, cpu = time.perf_counter(), time.process_time()
-    model, _ = train_seq2seq_sorter(Seq2SeqConfig(), budget, max_length=8, min_length=4, progress=False)
-    print(f"{variant:16} {time.perf_counter() - start:6.1f} s wall, {time.process_time() - cpu:6.1f} s CPU", flush=True)
-    results.setdefault(variant, model.state_dict())
-print("bit-identical weights:", all(torch.equal(a, b) for a, b in zip(*(r.values() for r in results.values()))))
+def compare(train, label):
+    """Train twice with each variant (interleaved); print wall and CPU seconds, and whether the weights agree."""
+    tune_cpu(threads=1)
+    keep = cls.forward
+    results = {}
+    for variant in ("log_softmax.exp", "softmax", "log_softmax.exp", "softmax"):
+        cls.forward = keep if variant == "log_softmax.exp" else softmax_forward
+        start, cpu = time.perf_counter(), time.process_time()
+        model = train()
+        print(f"{label} {variant:16} {time.perf_counter() - start:6.1f} s wall, {time.process_time() - cpu:6.1f} s CPU",
+              flush=True)
+        results.setdefault(variant, model.state_dict())
+    cls.forward = keep
+    print("bit-identical weights:", all(torch.equal(a, b) for a, b in zip(*(r.values() for r in results.values()))))
+
+
+if __name__ == "__main__":
+    steps = int(sys.argv[1]) if len(sys.argv) > 1 else 600
+    budget = TrainConfig(steps=steps, batch_size=64, lr=3e-3, warmup_steps=100, min_lr_ratio=0.0, grad_clip=None,
+                         seed=0)
+    compare(lambda: train_seq2seq_sorter(Seq2SeqConfig(), budget, max_length=8, min_length=4, progress=False)[0],
+            f"seq2seq {steps} steps")
