@@ -23,7 +23,8 @@ def colab_setup_source() -> str:
     package is installed in editable mode so it finds ``data/`` beside it, and put on ``sys.path`` at
     once because an editable install is only seen by kernels started after it.
     """
-    return f'''# Colab setup: fetch the book's repository (code and data/) and install nee_lite. Does nothing elsewhere.
+    return f'''# Colab setup: fetch the book's repository (code and data/) and install nee_lite.
+# Does nothing elsewhere.
 import sys
 
 if "google.colab" in sys.modules:
@@ -32,8 +33,10 @@ if "google.colab" in sys.modules:
 
     if not os.path.isdir("/content/nee-book"):
         subprocess.run(["git", "clone", "--depth", "1", "--branch", "{BRANCH}",
-                        "{REPOSITORY_URL}", "/content/nee-book"], check=True)
-    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "-e", "/content/nee-book"], check=True)
+                        "{REPOSITORY_URL}", "/content/nee-book"],
+                       check=True)
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "-e",
+                    "/content/nee-book"], check=True)
     sys.path.insert(0, "/content/nee-book")
     os.chdir("/content/nee-book/book")'''
 
