@@ -9,7 +9,7 @@ metric it measures, because the metrics differ and the scorecard must say so:
   training size of 16, and has no selection sort or merge sort (its nearest sorting tasks are named);
 * this book adds **whole-output exact match**, the stricter metric.
 
-Page numbers are not given: the copy of the paper this project works from (``shared/seeds``) has no page breaks,
+Page numbers are not given: the copy of the paper this project works from has no page breaks,
 so each reference names its table or figure and section instead. Nothing here is ever computed; our own numbers
 come only from ``data/results.json`` (see :mod:`nee_lite.cli.reproduce` and :mod:`nee_lite.results.scorecard`).
 """
@@ -66,7 +66,7 @@ PAPER: dict[tuple, Reference] = {
 }
 
 _CLRS_WHERE = "single-task, out of distribution (64 elements or nodes), Triplet-GMPNN"
-_CLRS_NOTE = "as transcribed in the project's reference notes (shared/reference/peers.md)"
+_CLRS_NOTE = "Ibarz et al. 2022, single-task results out of distribution; not whole-output exact match"
 CLRS: dict[str, Reference] = {
     "insertion-sort": Reference(0.7814, IBARZ, _CLRS_WHERE, "per element",
                                 note="insertion sort: CLRS has no selection or merge sort; " + _CLRS_NOTE),
