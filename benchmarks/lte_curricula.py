@@ -54,9 +54,11 @@ def main() -> None:
     jobs = [(curriculum, seed, args.steps) for seed in args.seeds for curriculum in args.curricula]
     with ProcessPoolExecutor(args.workers) as pool:
         runs = list(pool.map(one_run, jobs))
-    setting = settings()
+    setting = {**settings(), **({"steps": args.steps} if args.steps else {})}  # what the runs trained with
     command = "python benchmarks/lte_curricula.py --seeds " + " ".join(map(str, args.seeds))
     command += f" --steps {args.steps}" if args.steps else ""
+    default_out = data_dir() / "results" / "lte_curricula.json"
+    command += "" if args.out.resolve() == default_out.resolve() else f" --out {args.out}"
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps({
         "benchmark": "Learning to Execute: the four curricula on addition, same budget",
