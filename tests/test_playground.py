@@ -145,17 +145,21 @@ def report(mode: str, sizes: list, times: list[float]) -> None:
           f"max {max(times):.0f} ms; " + ", ".join(f"{size}: {ms:.0f}" for size, ms in zip(sizes, times)))
 
 
+def compare_with_cli(tab, mode: str, inputs: list, as_text, sizes: list) -> None:
+    """Type each input into the page, run ``mode``, and compare with ``nee-lite run``'s answer for it."""
+    times = []
+    for item, answer in zip(inputs, cli_answers(mode, inputs)):
+        got, ms = run_in_page(tab, mode, as_text(item))
+        assert got == answer, f"{mode} of {item}"
+        times.append(ms)
+    report(mode, sizes, times)
+
+
 @pytest.mark.parametrize("mode", ["sort", "merge-sort"])
 def test_sorting_in_the_page(mode, playground):
-    tab, _ = playground
     lists = test_lists()
-    expected = cli_answers(mode, lists)
-    times = []
-    for numbers, answer in zip(lists, expected):
-        got, ms = run_in_page(tab, mode, ", ".join(map(str, numbers)))
-        assert got == answer, f"{mode} of {numbers}"
-        times.append(ms)
-    report(mode, [len(x) for x in lists], times)
+    compare_with_cli(playground[0], mode, lists, lambda numbers: ", ".join(map(str, numbers)),
+                     [len(x) for x in lists])
 
 
 def test_addition_in_the_page(playground):
@@ -170,15 +174,8 @@ def test_addition_in_the_page(playground):
 
 @pytest.mark.parametrize("mode", ["dijkstra", "prim"])
 def test_graphs_in_the_page(mode, playground):
-    tab, _ = playground
     graphs = test_graphs()
-    expected = cli_answers(mode, graphs)
-    times = []
-    for graph, answer in zip(graphs, expected):
-        got, ms = run_in_page(tab, mode, json.dumps(graph))
-        assert got == answer, f"{mode} on {graph}"
-        times.append(ms)
-    report(mode, [f"n={g['n']}" for g in graphs], times)
+    compare_with_cli(playground[0], mode, graphs, json.dumps, [f"n={g['n']}" for g in graphs])
 
 
 def test_invalid_input_shows_a_message_and_changes_nothing(playground, tmp_path, capsys):
