@@ -210,7 +210,8 @@ class MergeNEE(MaskedEngine):
 
 #: The shipped merge engine: the selection-sort budget with 1,500 steps of 64 merges of sequences of 1 to 8
 #: numbers; the mask network's advance rule takes 400 steps.
-MERGE_SORT = replace(SELECTION_SORT, train=replace(SELECTION_SORT.train, steps=1500), data=MergeData(), mask_steps=400)
+MERGE_SORT = replace(SELECTION_SORT, model=NEEConfig(), train=replace(SELECTION_SORT.train, steps=1500),
+                     data=MergeData(), mask_steps=400)
 
 
 def train_merge_nee(config: NEEConfig = MERGE_SORT.model, train_config: TrainConfig | None = None,
