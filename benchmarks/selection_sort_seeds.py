@@ -15,7 +15,7 @@ family and length the mean and minimum over seeds; and whether each architecture
 exact up to 100 numbers, at least 99 % of lists exact above, training within 5 minutes). The ablation in chapter
 "Conditional masking" reads data/benchmarks/selection_sort_encoder_ablation.json:
 
-    python benchmarks/selection_sort_seeds.py --encoder-layers 0 1 --seeds 0 1 2 3 4 --lengths 8 100 200 \
+    python benchmarks/selection_sort_seeds.py --encoder-layers 0 1 --seeds 0 1 2 3 4 --lengths 8 100 200 --lists 50 \
         --out data/benchmarks/selection_sort_encoder_ablation.json
 """
 
