@@ -64,3 +64,18 @@ def test_addition_heldout_benchmark_runs_and_summarizes(tmp_path):
     row = result["summary"][0]
     assert row["count"] == 64 and row["seeds"] == 2 and row["min"] <= row["mean"] <= row["max"]
     assert {"cpu_seconds", "train_seconds"} <= set(result["runs"][0]) and row["paper"] == 0.9653
+
+
+def test_selection_sort_seeds_benchmark_runs_and_summarizes(tmp_path):
+    out = tmp_path / "seeds.json"
+    subprocess.run([sys.executable, str(ROOT / "benchmarks" / "selection_sort_seeds.py"), "--steps", "3",
+                    "--seeds", "20", "--encoder-layers", "0", "1", "--lengths", "8", "--lists", "4",
+                    "--out", str(out)], check=True, capture_output=True, text=True)
+    result = json.loads(out.read_text())
+    assert [(run["encoder_layers"], run["seed"]) for run in result["runs"]] == [(0, 20), (1, 20)]
+    assert result["runs"][0]["parameters"] < result["runs"][1]["parameters"]
+    assert [row["family"] for row in result["runs"][0]["accuracy"]] == result["families"]
+    assert len(result["families"]) == 6 and "--steps 3" in result["command"] and result["test_seed"] == 777
+    row = result["summary"][0]["table"][0]
+    assert row["seeds"] == 1 and row["exact_match_min"] == row["exact_match_mean"]
+    assert result["runs"][0]["train_seconds"] > 0 and result["summary"][0]["meets_bar"] is False  # 3 steps

@@ -2,7 +2,8 @@
 
 import torch
 
-from nee_lite.engines.lists import duplicate_lists, extreme_lists, paper_test_lists, score_sorted
+from nee_lite.engines.lists import (all_equal_lists, descending_lists, duplicate_lists, extreme_lists,
+                                   near_tie_lists, paper_test_lists, score_sorted, zero_and_255_lists)
 
 
 def is_progression(values, step):
@@ -37,6 +38,27 @@ def test_duplicates_and_extremes():
     assert all(sorted(row.tolist()).count(min(row.tolist())) == 1 for row in dup[1::2])
     ext = extreme_lists(30, count=20)
     assert all(0 in row.tolist() and 255 in row.tolist() for row in ext)
+
+
+def test_hard_families_for_long_lists():
+    equal = all_equal_lists(40, count=10, seed=777)
+    assert equal.shape == (10, 40) and all(len(set(row.tolist())) == 1 for row in equal)
+    assert len(set(equal[:, 0].tolist())) > 1  # a different number per list
+    ties = near_tie_lists(300, count=10, seed=777)
+    assert ties.shape == (10, 300) and ties.min() >= 0 and ties.max() <= 255
+    for row in ties[0::2]:
+        assert max(row.tolist()) - min(row.tolist()) <= 1
+    for row in near_tie_lists(50, count=10, seed=777)[1::2]:
+        values = sorted(row.tolist())
+        assert all(b - a == 1 for a, b in zip(values, values[1:]))  # a run that fits does not wrap
+        assert row.tolist() != values  # shuffled
+    extremes = zero_and_255_lists(60, count=10, seed=777)
+    assert set(extremes.unique().tolist()) == {0, 255}
+    descending = descending_lists(30, count=10, seed=777)
+    assert all(row.tolist() == sorted(row.tolist(), reverse=True) for row in descending)
+    for make in (all_equal_lists, near_tie_lists, zero_and_255_lists, descending_lists):
+        assert torch.equal(make(25, seed=777), make(25, seed=777))
+        assert not torch.equal(make(25, seed=777), make(25, seed=778))
 
 
 def test_score_is_strict_about_whole_lists():

@@ -20,6 +20,10 @@ __all__ = [
     "paper_test_lists",
     "duplicate_lists",
     "extreme_lists",
+    "all_equal_lists",
+    "near_tie_lists",
+    "zero_and_255_lists",
+    "descending_lists",
     "SortData",
     "training_lists",
     "sorting_test_sets",
@@ -121,6 +125,42 @@ def extreme_lists(length: int, count: int = 100, seed: int = 0, high: int = 256)
     order = torch.argsort(torch.rand(count, length, generator=generator), dim=1)
     return torch.gather(lists, 1, order)
 
+
+
+# Harder families for long lists (the selection-sort seeds benchmark). Each has its own seed offset.
+def all_equal_lists(length: int, count: int = 100, seed: int = 0, high: int = 256) -> torch.Tensor:
+    """Lists whose numbers are all the same (one random number per list)."""
+    generator = torch.Generator().manual_seed(seed * 100003 + length + 17)
+    return torch.randint(high, (count, 1), generator=generator).expand(count, length).clone()
+
+
+def near_tie_lists(length: int, count: int = 100, seed: int = 0, high: int = 256) -> torch.Tensor:
+    """Lists of near-ties: even rows hold only ``a`` and ``a + 1``; odd rows a shuffled run of consecutive
+    numbers (``a, a + 1, ...``; a run longer than ``high`` wraps around to 0)."""
+    generator = torch.Generator().manual_seed(seed * 100003 + length + 19)
+    rows = []
+    for index in range(count):
+        if index % 2 == 0:
+            low = torch.randint(high - 1, (1,), generator=generator).item()
+            rows.append(low + torch.randint(2, (length,), generator=generator))
+        else:
+            start = (torch.randint(high - length + 1, (1,), generator=generator).item() if length <= high
+                     else torch.randint(high, (1,), generator=generator).item())
+            run = (start + torch.arange(length)) % high
+            rows.append(run[torch.randperm(length, generator=generator)])
+    return torch.stack(rows)
+
+
+def zero_and_255_lists(length: int, count: int = 100, seed: int = 0, high: int = 256) -> torch.Tensor:
+    """Lists of only the smallest and the largest number (0 and ``high - 1``), each drawn with probability 1/2."""
+    generator = torch.Generator().manual_seed(seed * 100003 + length + 23)
+    return torch.randint(2, (count, length), generator=generator) * (high - 1)
+
+
+def descending_lists(length: int, count: int = 100, seed: int = 0, high: int = 256) -> torch.Tensor:
+    """Uniform random lists, sorted in descending order (the minimum is always last)."""
+    generator = torch.Generator().manual_seed(seed * 100003 + length + 29)
+    return torch.sort(random_lists(count, length, generator, high), dim=1, descending=True).values
 
 TEST_SET_LENGTHS = (8, 25, 50, 75, 100, 200)
 HARD_SET_LENGTHS = (8, 100)

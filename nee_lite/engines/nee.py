@@ -36,7 +36,8 @@ __all__ = ["NEEConfig", "NEE", "MaskNetwork", "SortStates", "engine_loss", "hide
 
 @dataclass
 class NEEConfig(TransformerShape):
-    """Shape of a selection-sort NEE. The defaults are the book's model (7,980 + 65 parameters)."""
+    """Shape of a NEE. The defaults, one encoder and one decoder layer, have 7,980 + 65 parameters (merge sort
+    builds on them); the shipped selection-sort engine has no encoder layer: 4,699 + 65 (`SELECTION_SORT`)."""
 
     positional: bool = False  # sinusoidal positional encodings (an ablation: they break length generalization)
     mask_filters: int = 8
