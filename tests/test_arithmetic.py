@@ -8,7 +8,9 @@ import torch
 
 from nee_lite import NumberCodec, TrainConfig
 from nee_lite.engines.arithmetic import (ArithmeticConfig, ArithmeticEnsemble, ArithmeticNEE, allowed_numbers, evaluate_pairs,
-                                 heldout_experiment, heldout_split, train_arithmetic, train_ensemble, valid_pairs)
+                                 heldout_experiment, heldout_split, seeds_experiment, summarize_heldout,
+                                 train_arithmetic, train_ensemble, valid_pairs, validation_split)
+from nee_lite.core.training import Recipe
 from nee_lite.core.checkpoints import checkpoint_path
 from nee_lite.cli.main import main
 from nee_lite.core.device import tune_cpu
@@ -82,9 +84,52 @@ def test_ensemble_member_zero_is_the_single_engine_and_rows_keep_every_member():
     member_zero = ensemble.members[0].state_dict().values()
     assert all(torch.equal(a, b) for a, b in zip(single.state_dict().values(), member_zero))
     assert not torch.equal(ensemble.members[0].embedding.weight, ensemble.members[1].embedding.weight)
-    row = heldout_experiment(config, budget, counts=(128,), seeds=(0,), members=2)[0]
-    assert row["members"] == 2 and len(row["member_accuracy"]) == 2 and 0.0 <= row["accuracy"] <= 1.0
-    assert len(row["member_bit_accuracy"]) == 2 and row["accuracy"] <= row["bit_accuracy"] <= 1.0
+
+
+def test_heldout_experiment_trains_one_single_engine_per_count_and_seed():
+    tune_cpu(threads=1)
+    config, budget = ArithmeticConfig(d_model=16, ff=64), TrainConfig(steps=5, batch_size=32, warmup_steps=1)
+    rows = heldout_experiment(config, budget, counts=(128, 64), seeds=(0, 1))
+    assert [(row["count"], row["seed"]) for row in rows] == [(128, 0), (128, 1), (64, 0), (64, 1)]
+    assert all(0.0 <= row["exact_match"] <= row["bit_accuracy"] <= 1.0 for row in rows)
+    assert all(0.0 <= row["train_exact_match"] <= 1.0 and row["train_seconds"] > 0 for row in rows)
+    assert rows[0]["test_pairs"] == len(heldout_split("add", CODEC, count=128, seed=0).test)
+
+
+def test_summarize_heldout_gives_mean_and_minimum_over_seeds_beside_the_paper():
+    rows = [{"count": 64, "seed": seed, "exact_match": exact, "bit_accuracy": bit, "train_exact_match": fit,
+             "train_seconds": 10.0 * (seed + 1)}
+            for seed, (exact, bit, fit) in enumerate([(0.9, 0.99, 1.0), (1.0, 1.0, 0.5), (0.8, 0.98, 1.0)])]
+    [row] = summarize_heldout(rows)
+    assert row["seeds"] == 3 and row["mean"] == pytest.approx(0.9) and row["min"] == 0.8 and row["max"] == 1.0
+    assert row["bit_min"] == 0.98 and row["bit_mean"] == pytest.approx(0.99) and row["train_min"] == 0.5
+    assert row["train_seconds_mean"] == 20.0 and row["paper"] == 0.9653 and "weight_decay" not in row
+
+
+def test_validation_split_uses_only_training_numbers_and_pairs():
+    split = heldout_split("add", CODEC, count=89, seed=2)
+    inner = validation_split(split, "add", CODEC, seed=2)
+    assert len(inner.heldout) == 9 and len(inner.allowed) == 80  # 10 % of the 89 allowed are validation numbers
+    assert set(inner.heldout.tolist()) <= set(split.allowed.tolist())  # never a test (held-out) number
+    every = torch.cat([inner.train, inner.test])
+    assert not torch.isin(every, split.heldout).any()
+    assert not torch.isin(inner.train, inner.heldout).any()
+    assert (torch.isin(inner.test, inner.heldout).sum(1) == 1).all()
+    full = heldout_split("add", CODEC, seed=0)
+    inner = validation_split(full, "add", CODEC, seed=0)
+    assert len(inner.train) + len(inner.test) == len(full.train) and 0.08 < len(inner.test) / len(full.train) < 0.12
+    unordered = lambda pairs: set(map(tuple, pairs.sort(1).values.tolist()))  # noqa: E731
+    assert not unordered(inner.train) & unordered(inner.test)  # a + b and b + a go together
+
+
+def test_seeds_experiment_trains_each_seed_on_its_own_split():
+    tune_cpu(threads=1)
+    recipe = Recipe(model=ArithmeticConfig(d_model=16, ff=64), train=TrainConfig(steps=3, batch_size=32, warmup_steps=1))
+    rows = seeds_experiment(recipe, seeds=(0, 1))
+    assert [row["seed"] for row in rows] == [0, 1] and all(row["operation"] == "add" for row in rows)
+    assert rows[0]["test_pairs"] == len(heldout_split("add", CODEC, seed=0).test)
+    assert all(0.0 <= row["exact_match"] <= row["bit_accuracy"] <= 1.0 for row in rows)
+    assert all(0.0 <= row["train_exact_match"] <= row["train_bit_accuracy"] <= 1.0 for row in rows)
 
 
 class _OffByOne:
