@@ -36,6 +36,7 @@ from ..core.device import device_name, pick_device, tune_cpu
 from ..engines.arithmetic import ADD, PAPER_COUNTS, TABLE_2_MEMBERS, heldout_experiment, summarize_heldout
 from ..engines.numbers_as_bits import ENCODINGS, HELDOUT_TRAIN, WIDTH_TRAIN
 from ..engines.numbers_as_bits import heldout_experiment as min_heldout_experiment
+from ..engines.seq2seq import QUICK_BASELINE_LENGTHS, SORT_BASELINE, VARIANT_SEEDS, baseline_variants
 from ..results.store import display_path, environment, git_commit, read_results, results_path, write_results
 from .registry import TASKS, Task, evaluate_task, train_task
 
@@ -179,6 +180,20 @@ def _table_2_job(job, progress: bool = False, device="cpu") -> list[dict]:
                                           progress=progress, device=device)]
 
 
+def seq2seq_baselines_table(run: Run) -> dict:
+    """Chapter "Attention collapse": the paper's one-hot seq2seq baseline, the binary one, and the binary one
+    without encoder positions, 5 seeds each (:func:`~nee_lite.engines.seq2seq.baseline_variants`)."""
+    seeds, budget, lengths = tuple(run.seed + s for s in VARIANT_SEEDS), SORT_BASELINE.train, {}
+    if run.quick:
+        seeds, budget = (run.seed,), replace(budget, steps=QUICK_STEPS, warmup_steps=5)
+        lengths = {"lengths": QUICK_BASELINE_LENGTHS}
+    result = baseline_variants(seeds=seeds, train_config=budget, progress=run.progress, device=run.device, **lengths)
+    return {**result, "train_wall_time_s": round(sum({(r["variant"], r["seed"]): r["train_seconds"]
+                                                      for r in result["runs"]}.values()), 1),
+            "models": len({(r["variant"], r["seed"]) for r in result["runs"]}), "seeds": list(seeds),
+            "train": {**budget.to_dict(), "seed": "per run"}}
+
+
 EXPERIMENTS = {
     experiment.name: experiment for experiment in (
         Experiment("numbers-as-bits", "min(a, b) with numbers held out: one-hot, scalar and binary; 8 to 16 bits",
@@ -187,6 +202,8 @@ EXPERIMENTS = {
                    f"Table 2: addition with only some numbers allowed in training, 3 seeds, "
                    f"ensembles of {TABLE_2_MEMBERS}",
                    "arithmetic", addition_heldout_table),
+        Experiment("seq2seq-baselines", "Figure 3: seq2seq sorters, one-hot (the paper's) and binary with and "
+                   "without encoder positions, 5 seeds", "attention_collapse", seq2seq_baselines_table),
     )
 }
 
