@@ -38,7 +38,7 @@ NUMBERS = ("bits", "one-hot")
 class Seq2SeqConfig(TransformerShape):
     """Shape of the baseline sorter (43,337 parameters with the defaults): a standard transformer's scaled
     attention and post-norm, two layers each. ``numbers``: ``"bits"`` (bitwise embedding, one logit per bit) or
-    ``"one-hot"`` (a learned vector per number 0 .. 256 in, a softmax over those 257 tokens out: 59,641
+    ``"one-hot"`` (a learned vector per number 0 .. 256 in, a softmax over those 257 tokens out: 59,457
     parameters). ``encoder_positions``: add sinusoidal positions to the encoder's input (the decoder always has
     them: it must know which output step it is at)."""
 
@@ -198,7 +198,7 @@ BASELINE_VARIANTS = {
     "bits, no encoder positions": Seq2SeqConfig(encoder_positions=False),
 }
 VARIANT_LENGTHS = (8, 16, 25, 50, 100)
-VARIANT_SEEDS = (0, 1, 2, 3, 4)
+VARIANT_SEEDS = (0, 1, 2)  # 5 did not fit in the time this run had on a shared CPU
 
 
 def baseline_variants(variants=tuple(BASELINE_VARIANTS), seeds=VARIANT_SEEDS, lengths=VARIANT_LENGTHS,
