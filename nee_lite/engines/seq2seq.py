@@ -177,8 +177,12 @@ BASELINE_LENGTHS = (8, 16, 25, 50, 75, 100)
 QUICK_BASELINE_LENGTHS = (8, 16)
 
 
-def baseline_table(model: Seq2SeqSorter, lengths=BASELINE_LENGTHS, seed: int = 0) -> list[dict]:
-    """Greedy-decoding accuracy and mean attention entropy of the seq2seq sorter per list length."""
+def baseline_table(model: Seq2SeqSorter, lengths=BASELINE_LENGTHS, seed: int = 0,
+                   seen_steps: int | None = None) -> list[dict]:
+    """Greedy-decoding accuracy and mean attention entropy of the seq2seq sorter per list length. With
+    ``seen_steps`` (the longest training list), also ``first_output`` (the share of lists whose first output is
+    their minimum) and ``seen_steps_per_element`` (the share of right numbers among the first ``seen_steps``
+    outputs, the steps whose decoder positions occurred in training)."""
     rows = []
     for length in lengths:
         lists = paper_test_lists(length, seed=seed)
@@ -187,6 +191,10 @@ def baseline_table(model: Seq2SeqSorter, lengths=BASELINE_LENGTHS, seed: int = 0
         rows.append({"length": length, "lists": score["lists"], "per_element": round(score["per_element"], 6),
                      "exact_match": round(score["exact_match"], 6),
                      "attention_entropy": round(attention_entropy(attention).mean().item(), 4)})
+        if seen_steps:
+            right = (outputs == torch.sort(lists, 1).values).float()
+            rows[-1].update(first_output=round(right[:, 0].mean().item(), 6),
+                            seen_steps_per_element=round(right[:, :seen_steps].mean().item(), 6))
     return rows
 
 
@@ -206,27 +214,30 @@ def baseline_variants(variants=tuple(BASELINE_VARIANTS), seeds=VARIANT_SEEDS, le
                       device="cpu") -> dict:
     """Train every variant once per seed (data and budget of :data:`SORT_BASELINE`, ``seed`` replaced) and test
     each on :func:`~nee_lite.engines.lists.paper_test_lists` of every length (the same lists for all).
-    Returns ``{"runs": one row per variant, seed and length, "rows": summarize_variants(runs)}``."""
+    Returns ``{"runs": one row per variant, seed and length, "rows": summarize_variants(runs)}``; the rows have
+    :func:`baseline_table`'s columns with ``seen_steps`` = the longest training list."""
     runs = []
     for name in variants:
         for seed in seeds:
             model, result = train_seq2seq_sorter(BASELINE_VARIANTS[name], replace(train_config, seed=seed),
                                                  progress=progress, device=device)
-            for row in baseline_table(model.cpu().eval(), lengths):
+            for row in baseline_table(model.cpu().eval(), lengths, seen_steps=SORT_BASELINE.data.max_length):
                 runs.append({"variant": name, "seed": seed, **row, "train_seconds": round(result.wall_time_s, 1)})
     return {"runs": runs, "rows": summarize_variants(runs)}
 
 
 def summarize_variants(runs: list[dict]) -> list[dict]:
-    """Per variant and length: mean and minimum over seeds of per-element accuracy and exact match, and the mean
-    attention entropy."""
+    """Per variant and length: mean and minimum over seeds of per-element accuracy and exact match (and of
+    ``first_output`` and ``seen_steps_per_element`` where the runs have them), and the mean attention entropy."""
     groups: dict[tuple, list[dict]] = {}
     for run in runs:
         groups.setdefault((run["variant"], run["length"]), []).append(run)
     rows = []
     for (variant, length), group in groups.items():
         row = {"variant": variant, "length": length, "seeds": len(group)}
-        for key in ("per_element", "exact_match"):
+        for key in ("per_element", "exact_match", "first_output", "seen_steps_per_element"):
+            if key not in group[0]:
+                continue
             values = [run[key] for run in group]
             row[key] = round(sum(values) / len(values), 6)
             row[f"min_{key}"] = min(values)
