@@ -37,6 +37,7 @@ from ..engines.arithmetic import (MULTIPLY, PAPER_COUNTS, TABLE_2, TABLE_2_SEEDS
                                   summarize_heldout)
 from ..engines.numbers_as_bits import ENCODINGS, HELDOUT_TRAIN, WIDTH_TRAIN
 from ..engines.numbers_as_bits import heldout_experiment as min_heldout_experiment
+from ..engines.seq2seq import QUICK_BASELINE_LENGTHS, SORT_BASELINE, VARIANT_SEEDS, baseline_variants
 from ..results.store import display_path, environment, git_commit, read_results, results_path, write_results
 from .registry import TASKS, Task, evaluate_task, train_task
 
@@ -181,6 +182,20 @@ def multiply_seeds_table(run: Run) -> dict:
             "train": {**recipe.train.to_dict(), "seed": "per run"}}
 
 
+def seq2seq_baselines_table(run: Run) -> dict:
+    """Chapter "Attention collapse": the paper's one-hot seq2seq baseline, the binary one, and the binary one
+    without encoder positions, 3 seeds each (:func:`~nee_lite.engines.seq2seq.baseline_variants`)."""
+    seeds, budget, lengths = tuple(run.seed + s for s in VARIANT_SEEDS), SORT_BASELINE.train, {}
+    if run.quick:
+        seeds, budget = (run.seed,), replace(budget, steps=QUICK_STEPS, warmup_steps=5)
+        lengths = {"lengths": QUICK_BASELINE_LENGTHS}
+    result = baseline_variants(seeds=seeds, train_config=budget, progress=run.progress, device=run.device, **lengths)
+    return {**result, "train_wall_time_s": round(sum({(r["variant"], r["seed"]): r["train_seconds"]
+                                                      for r in result["runs"]}.values()), 1),
+            "models": len({(r["variant"], r["seed"]) for r in result["runs"]}), "seeds": list(seeds),
+            "train": {**budget.to_dict(), "seed": "per run"}}
+
+
 EXPERIMENTS = {
     experiment.name: experiment for experiment in (
         Experiment("numbers-as-bits", "min(a, b) with numbers held out: one-hot, scalar and binary; 8 to 16 bits",
@@ -191,6 +206,8 @@ EXPERIMENTS = {
                    "arithmetic", addition_heldout_table),
         Experiment("multiply-seeds", "12-bit multiplication, the shipped recipe from 3 seeds: training and held-out "
                    "pairs", "arithmetic", multiply_seeds_table),
+        Experiment("seq2seq-baselines", "Figure 3: seq2seq sorters, one-hot (the paper's) and binary with and "
+                   "without encoder positions, 3 seeds", "attention_collapse", seq2seq_baselines_table),
     )
 }
 
