@@ -55,6 +55,19 @@ def test_mismatched_model_is_refused_with_the_difference(tmp_path):
         load_checkpoint(other, tmp_path / "tiny")
 
 
+def test_a_card_older_than_a_config_field_loads_with_that_fields_default(tmp_path):
+    model, _ = tiny_run()
+    save_checkpoint(model, tmp_path / "tiny", {})
+    card_path = tmp_path / "tiny.json"
+    card = json.loads(card_path.read_text())
+    del card["model"]["encoding"]  # as if the card was written before the field existed (default "binary")
+    card_path.write_text(json.dumps(card))
+    assert load_checkpoint(MinOfTwo(model.config), tmp_path / "tiny") is not None
+    scalar = MinOfTwo(MinOfTwoConfig(encoding="scalar", bits=4, d_embed=4, hidden=16))
+    with pytest.raises(ValueError, match=r"encoding='binary' \(model has 'scalar'\)"):
+        load_checkpoint(scalar, tmp_path / "tiny")  # a missing field means its default, not "anything"
+
+
 def test_weights_that_do_not_fit_the_card_are_refused(tmp_path):
     model, _ = tiny_run()
     save_checkpoint(model, tmp_path / "tiny", {})

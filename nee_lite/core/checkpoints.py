@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import os
 import platform
-from dataclasses import asdict, is_dataclass
+from dataclasses import MISSING, asdict, fields, is_dataclass
 from pathlib import Path
 
 import torch
@@ -107,7 +107,7 @@ def load_checkpoint(model: nn.Module, path) -> dict:
     saved_class = card.get("model_class", type(model).__name__)
     if saved_class != type(model).__name__:  # two engines can share a config and weight shapes
         raise ValueError(f"checkpoint {path.name} was saved from {saved_class}, not {type(model).__name__}")
-    _check_same_config(card["model"], model_config_dict(model), path)
+    _check_same_config({**_field_defaults(model.config), **card["model"]}, model_config_dict(model), path)
     weights = path.with_suffix(".pt")
     if not weights.is_file():
         raise ValueError(f"no checkpoint weights at {weights}")
@@ -146,6 +146,11 @@ def load_model(path, expect: type[nn.Module] | None = None) -> nn.Module:
     model = cls(config)
     load_checkpoint(model, path)
     return model
+
+
+def _field_defaults(config) -> dict:
+    """The defaults of a config's fields: a card written before a field existed was trained with its default."""
+    return {field.name: field.default for field in fields(config) if field.default is not MISSING}
 
 
 def _check_same_config(saved: dict, wanted: dict, path: Path) -> None:
