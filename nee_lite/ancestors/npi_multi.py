@@ -16,7 +16,7 @@ import torch
 
 from . import npi_env, npi_sort_env as sorting
 from .npi import ADDITION_TESTS, NPIData, calls_batch, join_batches, random_pairs, run_programs, score_additions, \
-    training_pairs
+    select_calls, training_pairs
 from .npi_sort import (NPISortData, ProgramNPI, ProgramNPIConfig, SORT_MEMORY, execute_sort, primitive_mask,
                        renamed_pad, sort_calls, train_on_calls, training_arrays)
 from ..core.training import Recipe, TrainConfig, TrainResult
@@ -79,9 +79,10 @@ def multi_addition_table(model: ProgramNPI, tests=ADDITION_TESTS, seed: int = 0)
 
 
 # ------------------------------------------------------------------------------ a new program, core frozen
-def add_programs(model: ProgramNPI, names: tuple[str, ...]) -> ProgramNPI:
+def add_programs(model: ProgramNPI, names: tuple[str, ...], seed: int = 0) -> ProgramNPI:
     """A copy of ``model`` whose memory has new entries ``names`` (fresh embeddings and keys) after the old."""
     config = replace(model.config, programs=",".join([*model.program_names, *names]))
+    torch.manual_seed(seed)
     bigger = ProgramNPI(config)
     state = model.state_dict()
     old = len(model.program_names)
@@ -101,8 +102,9 @@ def train_new_programs(model: ProgramNPI, old: int, arrays: list[list[int]], tra
                        NEW_PROGRAM_TRAIN, progress: bool = False) -> TrainResult:
     """Train the memory entries ``old:`` (and nothing else) on the teacher's traces of ``MAX`` on ``arrays``.
 
-    Every call of those traces is trained on, the old programs' calls too: they cannot change the old programs
-    (their parameters are frozen), but they teach the new keys not to win the old programs' calls.
+    The new programs' calls are trained on, and as many calls of old programs from the same traces: those cannot
+    change the old programs (their parameters are frozen), but they teach the new keys not to win an old
+    program's call.
     """
     torch.manual_seed(train_config.seed)
     for parameter in model.parameters():
@@ -113,6 +115,10 @@ def train_new_programs(model: ProgramNPI, old: int, arrays: list[list[int]], tra
         parameter.requires_grad_(True)
         parameter.register_hook(lambda grad: grad * (1 - keep_old))
     pool = sort_calls(model, arrays, sorting.MAX)
+    new = (pool.programs >= old).nonzero()[:, 0]
+    others = (pool.programs < old).nonzero()[:, 0]
+    others = others[torch.randperm(len(others), generator=torch.Generator().manual_seed(train_config.seed))]
+    pool = select_calls(pool, torch.cat([new, others[:len(new)]]))  # as many old calls as new ones
     return train_on_calls(model, pool, train_config, "new programs, core frozen", progress)
 
 

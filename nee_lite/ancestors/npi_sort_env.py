@@ -16,8 +16,9 @@ chapter):
 * ``RSHIFT`` / ``LSHIFT``: move pointers 1 and 2 right / left;
 * ``RESET``: ``LSHIFT`` until pointer 1 is on the first cell, then ``MOVE_PTR(2, LEFT)``, ``MOVE_PTR(3, RIGHT)``.
 
-Two more programs exist for chapter's "new program, frozen core" section: ``MAX`` (``BUBBLESORT``, then ``RJMP``)
-and ``RJMP`` (``RSHIFT`` until pointer 1 is on the last cell), after which pointer 1 points at the maximum.
+One more program exists for the chapter's "new program, frozen core" section: ``MAX`` calls ``BUBBLE`` once (one
+pass carries the largest value to the last cell, where pointer 1 stops) and returns: pointer 1 points at the
+maximum.
 ``MOVE_PTR(pointer, direction)`` and ``SWAP`` (the values under pointers 1 and 2) are the primitives.
 """
 
@@ -30,13 +31,13 @@ import torch
 from .npi_env import BLANK, LEFT, RIGHT, RETURN, Decision, Teacher
 
 __all__ = ["SORT_PROGRAMS", "SORT_PRIMITIVES", "BUBBLESORT", "BUBBLE", "RESET", "BSTEP", "COMPSWAP", "LSHIFT",
-           "RSHIFT", "MOVE_PTR", "SWAP", "MAX", "RJMP", "NEW_PROGRAMS", "POINTERS", "SortPad", "sort_trace",
+           "RSHIFT", "MOVE_PTR", "SWAP", "MAX", "NEW_PROGRAMS", "POINTERS", "SortPad", "sort_trace",
            "describe_sort", "BatchSortPad", "random_arrays", "parse_digit_arrays", "OBSERVATION"]
 
 SORT_PROGRAMS = ("BUBBLESORT", "BUBBLE", "RESET", "BSTEP", "COMPSWAP", "LSHIFT", "RSHIFT", "MOVE_PTR", "SWAP",
-                 "MAX", "RJMP")
-BUBBLESORT, BUBBLE, RESET, BSTEP, COMPSWAP, LSHIFT, RSHIFT, MOVE_PTR, SWAP, MAX, RJMP = range(len(SORT_PROGRAMS))
-NEW_PROGRAMS = (MAX, RJMP)  # learned later, with the core frozen
+                 "MAX")
+BUBBLESORT, BUBBLE, RESET, BSTEP, COMPSWAP, LSHIFT, RSHIFT, MOVE_PTR, SWAP, MAX = range(len(SORT_PROGRAMS))
+NEW_PROGRAMS = (MAX,)  # learned later, with the core frozen
 SORT_PRIMITIVES = (MOVE_PTR, SWAP)
 POINTERS = ("P1", "P2", "P3")
 P1, P2, P3 = range(3)
@@ -125,17 +126,11 @@ def _reset(pad: SortPad):
 
 
 def _max(pad: SortPad):
-    yield _call(BUBBLESORT)
-    yield _call(RJMP)
-
-
-def _rjmp(pad: SortPad):
-    while not pad.observe()[3]:
-        yield _call(RSHIFT)
+    yield _call(BUBBLE)
 
 
 SORT_BEHAVIOUR = {BUBBLESORT: _bubblesort, BUBBLE: _bubble, RESET: _reset, BSTEP: _bstep, COMPSWAP: _compswap,
-                  LSHIFT: _shift(LEFT), RSHIFT: _shift(RIGHT), MAX: _max, RJMP: _rjmp}
+                  LSHIFT: _shift(LEFT), RSHIFT: _shift(RIGHT), MAX: _max}
 
 
 def sort_trace(array: list[int], program: int = BUBBLESORT) -> Teacher:
