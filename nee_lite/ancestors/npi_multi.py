@@ -102,9 +102,9 @@ def train_new_programs(model: ProgramNPI, old: int, arrays: list[list[int]], tra
                        NEW_PROGRAM_TRAIN, progress: bool = False) -> TrainResult:
     """Train the memory entries ``old:`` (and nothing else) on the teacher's traces of ``MAX`` on ``arrays``.
 
-    The new programs' calls are trained on, and as many calls of old programs from the same traces: those cannot
-    change the old programs (their parameters are frozen), but they teach the new keys not to win an old
-    program's call.
+    The new programs' calls are trained on, and as many calls of old programs from the same traces (and, for a
+    multi-task NPI, as many from addition traces): those cannot change the old programs (their parameters are
+    frozen), but they teach the new keys not to win an old program's call.
     """
     torch.manual_seed(train_config.seed)
     for parameter in model.parameters():
@@ -114,12 +114,16 @@ def train_new_programs(model: ProgramNPI, old: int, arrays: list[list[int]], tra
     for parameter in (model.program_embedding.weight, model.program_keys):
         parameter.requires_grad_(True)
         parameter.register_hook(lambda grad: grad * (1 - keep_old))
+    generator = torch.Generator().manual_seed(train_config.seed)
     pool = sort_calls(model, arrays, sorting.MAX)
     new = (pool.programs >= old).nonzero()[:, 0]
     others = (pool.programs < old).nonzero()[:, 0]
-    others = others[torch.randperm(len(others), generator=torch.Generator().manual_seed(train_config.seed))]
-    pool = select_calls(pool, torch.cat([new, others[:len(new)]]))  # as many old calls as new ones
-    return train_on_calls(model, pool, train_config, "new programs, core frozen", progress)
+    others = others[torch.randperm(len(others), generator=generator)[:len(new)]]
+    pools = [select_calls(pool, torch.cat([new, others]))]  # as many old calls as new ones
+    if "add" in model.environment_names:  # and as many from the addition traces: their calls must stay theirs
+        additions = addition_calls(model, training_pairs(200, 5, train_config.seed))
+        pools.append(select_calls(additions, torch.randperm(len(additions.programs), generator=generator)[:len(new)]))
+    return train_on_calls(model, join_batches(pools), train_config, "new programs, core frozen", progress)
 
 
 def max_table(model: ProgramNPI, tests, seed: int = 0) -> list[dict]:
