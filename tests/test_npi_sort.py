@@ -105,6 +105,7 @@ def test_new_program_with_frozen_core_changes_nothing_old():
     ("[[1.5]]", "item 0, position 0: 1.5 is not an integer 0-9"),
     ('[["3"]]', "item 0, position 0: '3' is not an integer 0-9"),
     ("[[true]]", "item 0, position 0: True is not an integer 0-9"),
+    ("[" + json.dumps([1] * 101) + "]", "item 0: 101 numbers is more than the limit of 100"),
 ])
 def test_bad_sort_input_is_one_line_and_exit_2(tmp_path, capsys, content, message):
     source = tmp_path / "input.json"

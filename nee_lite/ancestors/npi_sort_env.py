@@ -147,7 +147,7 @@ def random_arrays(count: int, length: int | tuple[int, int], seed: int = 0) -> l
     return [[rng.randrange(10) for _ in range(rng.randint(low, high))] for _ in range(count)]
 
 
-def parse_digit_arrays(data, max_length: int = 1000) -> list[list[int]]:
+def parse_digit_arrays(data, max_length: int = 100) -> list[list[int]]:
     """Check a JSON array of non-empty arrays of integers 0-9 (the digits the sorting encoder reads)."""
     if not isinstance(data, list) or not data:
         raise ValueError("input must be a non-empty JSON array of arrays of integers 0-9, e.g. [[3, 1, 2]]")

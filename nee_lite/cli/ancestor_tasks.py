@@ -72,8 +72,8 @@ ANCESTOR_TASKS = (
          _lte_programs, lambda model, seed, quick=False: lte_table(model, LTE_PROGRAMS.data.task), LTE_PROGRAMS,
          _fit_lte, gpu=False),
     Task("npi-sort", "bubble sort by a Neural Programmer-Interpreter trained on traces of arrays of at most 8 digits",
-         "a JSON array of non-empty arrays of integers 0-9 (the digits the sorting encoder reads; at most 1000 "
-         "each): [[3, 1, 2]]",
+         "a JSON array of non-empty arrays of integers 0-9 (the digits the sorting encoder reads; at most 100 "
+         "each, as bubble sort's trace grows with the square of the length): [[3, 1, 2]]",
          loader(ProgramNPI), lambda model, data: sort_arrays(model, parse_digit_arrays(data)),
          lambda model, seed, quick=False: sort_table(model, QUICK_SORT_TESTS if quick else SORT_TESTS, seed),
          NPI_SORT, _fit_npi_sort, gpu=False),
