@@ -34,10 +34,10 @@ from .npi_env import (ADD, ADD1, BLANK, PRIMITIVES, PROGRAMS, ROWS, BatchScratch
 from ..core.checkpoints import Model
 from ..core.training import Recipe, TrainConfig, TrainResult, train
 
-__all__ = ["NPIConfig", "NPI", "NPIData", "NPI_ADD", "random_operand", "training_pairs", "add1_cases", "TraceBatch", "trace_batch", "calls_batch", "join_batches", "trace_loss",
-           "select_calls",
-           "train_npi", "execute", "run_programs", "NPIExecution", "add_numbers", "score_additions", "addition_table", "random_pairs",
-           "ADDITION_TESTS"]
+__all__ = ["NPIConfig", "NPI", "NPIData", "NPI_ADD", "random_operand", "training_pairs", "add1_cases",
+           "TraceBatch", "trace_batch", "calls_batch", "join_batches", "trace_loss", "select_calls", "train_npi",
+           "execute", "run_programs", "NPIExecution", "add_numbers", "score_additions", "addition_table",
+           "random_pairs", "ADDITION_TESTS"]
 
 
 @dataclass

@@ -51,7 +51,8 @@ def _fit_npi_sort(recipe: Recipe, progress: bool, device):
     data = recipe.data
     return model, [result], {"arrays": data.arrays, "lengths": f"{data.min_length} to {data.max_length} (uniform)",
                              "values": "digits 0-9",
-                             "supervision": "every decision of the teacher's bubble-sort traces; each step samples calls",
+                             "supervision": "every decision of the teacher's bubble-sort traces; each step "
+                                            "samples calls",
                              "validation": {"arrays": "500 of the training lengths, another seed",
                                             **sort_validation(model, recipe.train.seed)}}
 
