@@ -47,6 +47,8 @@ def _inputs(task: str):
         return _graphs(task)
     if task == "npi-add":
         return [[str(7 ** k % 10 ** d), str(3 ** k % 10 ** d)] for d in (3, 5, 10, 40) for k in range(1, 40)]
+    if task == "npi-sort":
+        return [[(7 ** k + 3 * i * i) % 10 for i in range(n)] for n in (1, 2, 3, 5, 8, 13, 20) for k in range(1, 6)]
     if task == "lte-add":
         return [[str(7 ** k % 10 ** d), str(3 ** k % 10 ** d)] for d in (1, 2, 3, 4, 6) for k in range(1, 40)]
     if task == "lte-programs":
@@ -56,7 +58,7 @@ def _inputs(task: str):
 
 
 TASKS = ("min-of-two", "selection-sort", "merge-sort", "graph-min", "sort-baseline", "add", "multiply", "dijkstra",
-         "prim", "npi-add", "lte-add", "lte-programs")
+         "prim", "npi-add", "lte-add", "lte-programs", "npi-sort")
 
 
 def digest(outputs) -> str:

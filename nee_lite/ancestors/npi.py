@@ -29,14 +29,15 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .npi_env import (ADD, ADD1, BLANK, MOVE_PTR, PRIMITIVES, PROGRAMS, ROWS, WRITE, BatchScratchpad, Decision,
-                      RETURN, addition_trace, python_sum)
+from .npi_env import (ADD, ADD1, BLANK, PRIMITIVES, PROGRAMS, ROWS, BatchScratchpad, Decision, RETURN,
+                      addition_trace, python_sum)
 from ..core.checkpoints import Model
 from ..core.training import Recipe, TrainConfig, TrainResult, train
 
-__all__ = ["NPIConfig", "NPI", "NPIData", "NPI_ADD", "random_operand", "training_pairs", "add1_cases", "TraceBatch", "trace_batch",
-           "train_npi", "execute", "NPIExecution", "add_numbers", "score_additions", "addition_table", "random_pairs",
-           "ADDITION_TESTS"]
+__all__ = ["NPIConfig", "NPI", "NPIData", "NPI_ADD", "random_operand", "training_pairs", "add1_cases",
+           "TraceBatch", "trace_batch", "calls_batch", "join_batches", "trace_loss", "select_calls", "train_npi",
+           "execute", "run_programs", "NPIExecution", "add_numbers", "score_additions", "addition_table",
+           "random_pairs", "ADDITION_TESTS"]
 
 
 @dataclass
@@ -98,40 +99,69 @@ def add1_cases(batch: "TraceBatch") -> set[tuple[int, int, int]]:
 class TraceBatch:
     """Every call of a batch of traces, padded to the longest: what the core saw and what it should do."""
 
-    observations: torch.Tensor  # (calls, steps, 4)
+    observations: torch.Tensor  # (calls, steps, observation width)
     programs: torch.Tensor  # (calls,)
     returns: torch.Tensor  # (calls, steps) float
     called: torch.Tensor  # (calls, steps) program index, -1 where it returns or pads
-    rows: torch.Tensor  # (calls, steps), -1 where not a primitive
-    values: torch.Tensor  # (calls, steps), -1 where not a primitive
+    rows: torch.Tensor  # (calls, steps), -1 where not a primitive with arguments
+    values: torch.Tensor  # (calls, steps), -1 where not a primitive with arguments
     keep: torch.Tensor  # (calls, steps) bool
+    environment: torch.Tensor | None = None  # (calls,) which encoder reads each call (a multi-task NPI)
 
 
 def trace_batch(pairs: list[tuple[str, str]]) -> TraceBatch:
     """Trace every addition with the teacher and stack all their calls, padded to the longest call."""
-    calls = [call for a, b in pairs for call in addition_trace(a, b).calls]
+    return calls_batch([call for a, b in pairs for call in addition_trace(a, b).calls], len(ROWS))
+
+
+def calls_batch(calls: list, width: int, program_ids=None, environment: int | None = None) -> TraceBatch:
+    """Stack teacher calls (:class:`~nee_lite.ancestors.npi_env.Call`), padded to the longest call and to
+    observations of ``width`` integers (padding ``BLANK``); ``program_ids[p]`` renames program ``p`` (a multi-task
+    NPI's memory numbers the programs of all its environments), ``environment`` labels every call."""
+    rename = (lambda p: p) if program_ids is None else (lambda p: -1 if p < 0 else program_ids[p])
     steps = max(len(call.decisions) for call in calls)
-    blank_step, no_decision = (BLANK,) * len(ROWS), Decision(program=-1)
+    blank_step, no_decision = (BLANK,) * width, Decision(program=-1)
     observations, decisions, keep = [], [], []
     for call in calls:
         padding = steps - len(call.decisions)
-        observations.append(call.observations + [blank_step] * padding)
-        decisions.append([(float(d.returns), d.program, d.row, d.value)
+        observations.append([tuple(o) + (BLANK,) * (width - len(o)) for o in call.observations]
+                            + [blank_step] * padding)
+        decisions.append([(float(d.returns), rename(d.program), d.row, d.value)
                           for d in call.decisions + [no_decision] * padding])
         keep.append([True] * len(call.decisions) + [False] * padding)
     decisions = torch.tensor(decisions)
     returns, called, rows, values = decisions.unbind(-1)
-    return TraceBatch(torch.tensor(observations), torch.tensor([call.program for call in calls]), returns,
-                      called.long(), rows.long(), values.long(), torch.tensor(keep))
+    programs = torch.tensor([rename(call.program) for call in calls])
+    where = None if environment is None else torch.full((len(calls),), environment)
+    return TraceBatch(torch.tensor(observations), programs, returns, called.long(), rows.long(), values.long(),
+                      torch.tensor(keep), where)
+
+
+def join_batches(batches: list[TraceBatch]) -> TraceBatch:
+    """One :class:`TraceBatch` of the calls of several (padded to the longest call and widest observation)."""
+    steps = max(b.keep.shape[1] for b in batches)
+    width = max(b.observations.shape[2] for b in batches)
+
+    def pad(tensor, value, last=None):
+        extra = [0, steps - tensor.shape[1]] if last is None else [0, width - last, 0, steps - tensor.shape[1]]
+        return F.pad(tensor, extra, value=value)
+
+    return TraceBatch(torch.cat([pad(b.observations, BLANK, b.observations.shape[2]) for b in batches]),
+                      torch.cat([b.programs for b in batches]), torch.cat([pad(b.returns, 0.0) for b in batches]),
+                      *(torch.cat([pad(getattr(b, name), -1) for b in batches]) for name in ("called", "rows",
+                                                                                            "values")),
+                      torch.cat([pad(b.keep, False) for b in batches]),
+                      torch.cat([b.environment for b in batches]))
 
 
 def trace_loss(model: NPI, batch: TraceBatch) -> tuple[torch.Tensor, dict]:
     """Cross-entropy on every decision of every call; the core starts each call from zeros."""
     calls, steps = batch.keep.shape
     state = (torch.zeros(calls, model.config.hidden), torch.zeros(calls, model.config.hidden))
+    where = () if batch.environment is None else (batch.environment,)
     outputs = []
     for t in range(steps):
-        state, *logits = model.step(batch.observations[:, t], batch.programs, state)
+        state, *logits = model.step(batch.observations[:, t], batch.programs, state, *where)
         outputs.append(logits)
     returns, program, row, value = (torch.stack(o, 1) for o in zip(*outputs))
     keep, calls_mask = batch.keep, batch.called >= 0
@@ -151,7 +181,7 @@ def select_calls(batch: TraceBatch, index: torch.Tensor) -> TraceBatch:
     steps = int(batch.keep[index].sum(1).max())
     return TraceBatch(batch.observations[index, :steps], batch.programs[index], batch.returns[index, :steps],
                       batch.called[index, :steps], batch.rows[index, :steps], batch.values[index, :steps],
-                      batch.keep[index, :steps])
+                      batch.keep[index, :steps], None if batch.environment is None else batch.environment[index])
 
 
 @dataclass(frozen=True)
@@ -206,41 +236,51 @@ class NPIExecution:
 @torch.no_grad()
 def execute(model: NPI, pairs: list[tuple[str, str]], max_depth: int = 4, max_steps: int | None = None,
             record: bool = False) -> NPIExecution:
-    """Run ``ADD`` on every pair with the network alone, all pairs in step.
-
-    Each addition has its own stack of (program, core state); at every step the core runs once for the program on
-    top of each stack, and its decision returns (pop), runs a primitive on that scratchpad, or calls a program (push,
-    fresh state). An addition stops when ADD returns; one that overflows the stack or exceeds ``max_steps`` is
-    stopped and marked unfinished. Nothing here knows the answer.
-    """
+    """Run ``ADD`` on every pair with the network alone, all pairs in step (:func:`run_programs`)."""
     model.eval()
-    device = model.program_keys.device
-    pad = BatchScratchpad(pairs, device)
-    batch, hidden = len(pairs), model.config.hidden
-    max_steps = max_steps or 14 * pad.width + 50
+    pad = BatchScratchpad(pairs, model.program_keys.device)
+    primitive = torch.zeros(len(PROGRAMS), dtype=torch.bool)
+    primitive[list(PRIMITIVES)] = True
+    finished, steps, trace = run_programs(model.step, pad, ADD, primitive, model.config.hidden, max_depth,
+                                          max_steps or 14 * pad.width + 50, record)
+    return NPIExecution(pad.results(), finished, steps, trace)
+
+
+@torch.no_grad()
+def run_programs(step, pad, start: int, primitive: torch.Tensor, hidden: int, max_depth: int, max_steps: int,
+                 record: bool = False) -> tuple[list[bool], int, list]:
+    """Closed loop: run program ``start`` on every scratchpad of the batch ``pad``, all in step.
+
+    ``step(observation, program, state)`` is one core step (as :meth:`NPI.step`); ``primitive[p]`` says whether
+    program ``p`` is a primitive, which ``pad.act(mask, program, row, value)`` runs. Each scratchpad has its own
+    stack of (program, core state); at every step the core runs once for the program on top of each stack, and
+    its decision returns (pop), runs a primitive on that scratchpad, or calls a program (push, fresh state). A
+    scratchpad stops when ``start`` returns; one that overflows the stack or exceeds ``max_steps`` is stopped and
+    marked unfinished. Nothing here knows the answer. Returns (finished, steps, record of scratchpad 0).
+    """
+    device = pad.pointers.device
+    primitive = primitive.to(device)
+    batch = pad.pointers.shape[0]
     index = torch.arange(batch, device=device)
-    stack_programs = torch.full((batch, max_depth), ADD, dtype=torch.long, device=device)
+    stack_programs = torch.full((batch, max_depth), start, dtype=torch.long, device=device)
     stack_h = torch.zeros(batch, max_depth, hidden, device=device)
     stack_c = torch.zeros(batch, max_depth, hidden, device=device)
     depth = torch.zeros(batch, dtype=torch.long, device=device)
     running = torch.ones(batch, dtype=torch.bool, device=device)
     finished = torch.zeros(batch, dtype=torch.bool, device=device)
-    primitive = torch.zeros(len(PROGRAMS), dtype=torch.bool, device=device)
-    primitive[list(PRIMITIVES)] = True
     steps, trace = 0, []
     while steps < max_steps and bool(running.any()):
         observation = pad.observe()
         program = stack_programs[index, depth]
-        (h, c), returns, program_logits, row_logits, value_logits = model.step(
+        (h, c), returns, program_logits, row_logits, value_logits = step(
             observation, program, (stack_h[index, depth], stack_c[index, depth]))
-        stack_h[index, depth], stack_c[index, depth] = h, c  # a finished addition's stack is never read again
+        stack_h[index, depth], stack_c[index, depth] = h, c  # a finished scratchpad's stack is never read again
         called, row, value = program_logits.argmax(-1), row_logits.argmax(-1), value_logits.argmax(-1)
         returning = running & (returns > 0)
         calling = running & ~returning
         if record and bool(running[0]):
-            trace.append(_recorded_step(depth, program, observation, returning, called, row, value, pad))
-        pad.move(calling & (called == MOVE_PTR), row, value)
-        pad.write(calling & (called == WRITE), row, value)
+            trace.append(_recorded_step(depth, program, observation, returning, called, row, value, pad, primitive))
+        pad.act(calling & primitive[called], called, row, value)
         finished |= returning & (depth == 0)
         running &= ~(returning & (depth == 0))
         depth = depth - (returning & (depth > 0)).long()
@@ -254,15 +294,15 @@ def execute(model: NPI, pairs: list[tuple[str, str]], max_depth: int = 4, max_st
         stack_h[index, depth] *= fresh
         stack_c[index, depth] *= fresh
         steps += 1
-    return NPIExecution(pad.results(), finished.tolist(), steps, trace)
+    return finished.tolist(), steps, trace
 
 
-def _recorded_step(depth, program, observation, returning, called, row, value, pad) -> tuple:
-    """Step of addition 0 for :class:`NPIExecution`'s record."""
+def _recorded_step(depth, program, observation, returning, called, row, value, pad, primitive) -> tuple:
+    """Step of scratchpad 0 for :class:`NPIExecution`'s record."""
     called = int(called[0])
-    primitive = called in PRIMITIVES
-    decision = RETURN if returning[0] else Decision(program=called, row=int(row[0]) if primitive else -1,
-                                                     value=int(value[0]) if primitive else -1)
+    is_primitive = bool(primitive[called])
+    decision = RETURN if returning[0] else Decision(program=called, row=int(row[0]) if is_primitive else -1,
+                                                     value=int(value[0]) if is_primitive else -1)
     return int(depth[0]), int(program[0]), tuple(observation[0].tolist()), decision, pad.cells[0].clone(), \
         pad.pointers[0].clone()
 

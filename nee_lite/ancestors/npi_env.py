@@ -174,11 +174,17 @@ class Call:
 
 @dataclass
 class Teacher:
-    """Runs the programs above on a scratchpad and records the trace: every call, and every step in order."""
+    """Runs the programs above on a scratchpad and records the trace: every call, and every step in order.
+
+    ``behaviour`` and ``primitives`` default to addition's; another environment passes its own (a pad with
+    ``observe()`` and ``act(decision)``, a generator of decisions per program, and its primitive actions).
+    """
 
     pad: Scratchpad
     calls: list[Call] = field(default_factory=list)
     steps: list[tuple[int, int, tuple, Decision]] = field(default_factory=list)  # (depth, program, obs, decision)
+    behaviour: dict = field(default_factory=lambda: BEHAVIOUR)
+    primitives: tuple = PRIMITIVES
 
     def run(self, program: int = ADD, depth: int = 0) -> None:
         call = Call(program, depth)
@@ -190,13 +196,13 @@ class Teacher:
             self.steps.append((depth, program, observation, decision))
             if decision.returns:
                 return
-            if decision.program in PRIMITIVES:
+            if decision.program in self.primitives:
                 self.pad.act(decision)
             else:
                 self.run(decision.program, depth + 1)
 
     def _decisions(self, program: int):
-        yield from BEHAVIOUR[program](self.pad)
+        yield from self.behaviour[program](self.pad)
         yield RETURN
 
 
@@ -243,6 +249,11 @@ class BatchScratchpad:
         position = position.clamp(0, self.width - 1)
         batch = torch.arange(len(row), device=row.device)
         self.cells[batch, row, position] = torch.where(mask, value, self.cells[batch, row, position])
+
+    def act(self, mask: torch.Tensor, program: torch.Tensor, row: torch.Tensor, value: torch.Tensor) -> None:
+        """The primitive ``program`` (``MOVE_PTR`` or ``WRITE``) with its arguments, where ``mask``."""
+        self.move(mask & (program == MOVE_PTR), row, value)
+        self.write(mask & (program == WRITE), row, value)
 
     def results(self) -> list[str]:
         """Each output row as a decimal string, blanks at the left dropped (``?`` marks a blank inside)."""

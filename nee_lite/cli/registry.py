@@ -9,14 +9,10 @@ with no ``recipe`` trains nothing (Dijkstra and Prim compose the engines of othe
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
 
 import torch
 
-from ..ancestors.lte import LTE_ADD, LTE_PROGRAMS, CharSeq2Seq, lstm_add, lte_table, train_lte
-from ..ancestors.npi import NPI, NPI_ADD, add_numbers, addition_table, train_npi
 from ..core.checkpoints import checkpoint_path, load_model, read_card, save_checkpoint
 from ..core.device import cpu_kind, tune_cpu
 from ..core.encoding import NumberCodec, to_json_number
@@ -31,28 +27,14 @@ from ..engines.seq2seq import (BASELINE_LENGTHS, QUICK_BASELINE_LENGTHS, SORT_BA
 from ..graphs.composition import evaluation_table, run_algorithm
 from ..graphs.data import parse_graphs
 from ..graphs.graph_min import GRAPH_MIN, graph_min_table, train_graph_min
-from .inputs import parse_decimal_pairs, parse_number_lists, parse_number_pairs, parse_programs
+from .ancestor_tasks import ANCESTOR_TASKS
+from .inputs import parse_number_lists, parse_number_pairs
+from .task import Task, loader as _loader
 
 __all__ = ["Task", "TASKS", "get_task", "shipped_checkpoint", "train_task", "evaluate_task", "run_task"]
 
 SORTING_INPUT = "a JSON array of non-empty lists of integers in [0, 255], any length"
 SORT_MIX = "50% random, 25% small-difference, 25% duplicates"
-
-
-@dataclass(frozen=True)
-class Task:
-    """One model of the book, as the command line sees it."""
-
-    name: str
-    summary: str
-    input_help: str
-    load: Callable[[Path], Any]  # checkpoint -> what `run` and `evaluate` use
-    run: Callable[[Any, Any], list]  # (loaded, parsed JSON input) -> JSON-ready outputs
-    evaluate: Callable[..., list[dict]]  # (loaded, seed, quick=False) -> the accuracy table
-    recipe: Recipe | None = None  # None: trains nothing of its own
-    fit: Callable[..., tuple] | None = None  # (recipe, progress, device) -> (model, [TrainResult], data)
-    gpu: bool = True  # False: trains on the CPU only
-    composes: tuple[str, ...] = ()  # the tasks whose checkpoints a task without a recipe runs
 
 
 def shipped_checkpoint(name: str) -> Path:
@@ -110,10 +92,6 @@ def run_task(task: Task, path: Path, data) -> list:
 
 
 # ----------------------------------------------------------------------------------------------- engines
-def _loader(cls):
-    return lambda path: load_model(path, expect=cls)
-
-
 def _sort(model, data) -> list:
     return model.sort(parse_number_lists(data, model.codec))
 
@@ -213,33 +191,6 @@ def _fit_graph_min(recipe: Recipe, progress: bool, device):
         "traces": "every find-min question of Dijkstra or Prim (drawn per graph), random or hard weights"}
 
 
-# ------------------------------------------------------------------------------------------- ancestors
-def _fit_npi(recipe: Recipe, progress: bool, device):
-    model, result = train_npi(recipe.model, recipe.train, recipe.data.max_digits, recipe.data.additions, progress)
-    return model, [result], {"additions": recipe.data.additions,
-                             "operands": f"1 to {recipe.data.max_digits} digits each (the count uniform)",
-                             "supervision": "every decision of the teacher's execution traces; each step samples calls"}
-
-
-def _fit_lte(recipe: Recipe, progress: bool, device):
-    task = recipe.data.task
-    model, result, run = train_lte(task, recipe.data.curriculum, recipe.model, recipe.train, progress=progress)
-    return model, [result], {"digits": task.length, "nesting": task.nesting, "operations": list(task.operations),
-                             "curriculum": recipe.data.curriculum, "naive_levels": run.levels,
-                             "programs": "fresh every step, from the train third of all programs (hash of the text)"}
-
-
-def _lte_add(model, data) -> list:
-    pairs = parse_decimal_pairs(data)
-    if max(max(len(a), len(b)) for a, b in pairs) > 1000:
-        raise ValueError("the LSTM reads at most 1000 digits per number (it is wrong long before that)")
-    return lstm_add(model, pairs)
-
-
-def _lte_programs(model, data) -> list:
-    return [answer.removesuffix(".") for answer in model.greedy(parse_programs(data), 24)]
-
-
 # ------------------------------------------------------------------------------------------- the table
 TASKS: dict[str, Task] = {task.name: task for task in (
     Task("min-of-two", "minimum of two 8-bit numbers, binary encoding, a quarter of the numbers held out",
@@ -274,18 +225,5 @@ TASKS: dict[str, Task] = {task.name: task for task in (
          _loader(SelectionSortNEE), _sort,
          lambda model, seed, quick=False: graph_min_table(model, _arithmetic_task_loader(shipped_checkpoint("add"))),
          GRAPH_MIN, _fit_graph_min, gpu=False),
-    Task("npi-add", "multi-digit addition by a Neural Programmer-Interpreter trained on traces of at most 5 digits",
-         'a JSON array of [a, b] pairs of non-negative integers as decimal strings, any length: [["12", "30"]]',
-         _loader(NPI), lambda model, data: add_numbers(model, parse_decimal_pairs(data)),
-         lambda model, seed, quick=False: addition_table(model), NPI_ADD, _fit_npi, gpu=False),
-    Task("lte-add", "Learning to Execute: a character-level LSTM reads print((a+b)) and writes the sum (3-digit "
-                    "training)",
-         'a JSON array of [a, b] pairs of decimal strings (the LSTM\'s answers, right or wrong): [["12", "30"]]',
-         _loader(CharSeq2Seq), _lte_add, lambda model, seed, quick=False: lte_table(model, LTE_ADD.data.task),
-         LTE_ADD, _fit_lte, gpu=False),
-    Task("lte-programs", "Learning to Execute: the LSTM reads a program of the paper's kind and writes what it "
-                         "prints",
-         'a JSON array of program texts, e.g. ["a=12\\nfor x in range(3):a+=4\\nprint(a)"]', _loader(CharSeq2Seq),
-         _lte_programs, lambda model, seed, quick=False: lte_table(model, LTE_PROGRAMS.data.task), LTE_PROGRAMS,
-         _fit_lte, gpu=False),
+    *ANCESTOR_TASKS,
 )}
