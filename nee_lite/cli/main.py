@@ -78,6 +78,9 @@ def build_parser() -> argparse.ArgumentParser:
     reproduce.add_argument("--seed", type=int, default=0, help="random seed (default 0, as the shipped models)")
     reproduce.add_argument("--seeds", type=int, nargs="+", default=None, metavar="SEED",
                            help="seeds of the multi-seed tables (table-1; default 0 1 2 3 4)")
+    reproduce.add_argument("--shipped", action="store_true",
+                           help="train nothing: measure the named tasks' shipped checkpoints (data/checkpoints), "
+                                "as nee-lite evaluate does")
     return parser
 
 
@@ -118,9 +121,10 @@ def command_reproduce(args) -> None:
     command = " ".join(["nee-lite reproduce", *(["--tasks", *args.tasks] if args.tasks else []),
                         f"--device {args.device}", *(["--quick"] if args.quick else []),
                         *([f"--out {args.out}"] if args.out else []), *([f"--seed {args.seed}"] if args.seed else []),
-                        *(["--seeds", *map(str, args.seeds)] if args.seeds else [])])
+                        *(["--seeds", *map(str, args.seeds)] if args.seeds else []),
+                        *(["--shipped"] if args.shipped else [])])
     path = reproduce(args.tasks, device=args.device, quick=args.quick, out=args.out, seed=args.seed,
-                     command=command, seeds=args.seeds)
+                     command=command, seeds=args.seeds, shipped=args.shipped)
     print(f"wrote {path}")
 
 

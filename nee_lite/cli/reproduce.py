@@ -6,7 +6,12 @@ The book's numbers come from two kinds of work, and this module runs both:
   trained from scratch, its checkpoint written to a separate folder (never over the shipped ones), and its table
   measured; a task that trains nothing (Dijkstra, Prim) is evaluated with the engines reproduced beside it;
 * the **experiments** that train many small models and keep only a table (:data:`EXPERIMENTS`): the held-out
-  tables of chapter "Numbers as bits" and the paper's Table 2 (chapter "Learning arithmetic").
+  tables of chapter "Numbers as bits", the paper's Table 2 (chapter "Learning arithmetic") and the paper's Table 1
+  over seeds (``table-1``: per seed of ``--seeds``, default 0 to 4, the selection-sort, merge and add engines,
+  then sorting, shortest paths and spanning trees at 25 to 200 numbers or nodes).
+
+``--shipped`` trains nothing: it measures the shipped checkpoints of the tasks named, as ``nee-lite evaluate`` does,
+for the models too slow to retrain in a reproduce run (the Learning-to-Execute LSTMs).
 
 Everything lands in one JSON file (default ``data/results.json``): one entry per task or experiment, each with its
 table rows (per-element and exact-match columns), the wall time per model, the seeds, and where and with what it
@@ -20,6 +25,7 @@ entries, so one machine can fill in what another could not. The scorecard page o
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import tempfile
 import time
@@ -44,7 +50,7 @@ from ..results.store import (display_path, environment, git_commit, read_results
 from .registry import TASKS, Task, evaluate_task, graph_engines, train_task
 
 __all__ = ["QUICK_STEPS", "Run", "Experiment", "EXPERIMENTS", "entry_names", "check_names", "resolve_device",
-           "train_and_evaluate", "evaluate_only", "table_1", "check_seeds", "reproduce_entry", "reproduce", "read_results"]
+           "train_and_evaluate", "evaluate_only", "table_1", "check_seeds", "evaluate_shipped", "reproduce_entry", "reproduce", "read_results"]
 
 QUICK_STEPS = 20  # training steps per model in a --quick smoke test
 DEVICES = ("auto", "cpu", "cuda", "mps")
@@ -61,6 +67,7 @@ class Run:
     progress: bool = True
     git: dict | None = None  # the code's commit when the run started
     seeds: tuple[int, ...] = (0, 1, 2, 3, 4)  # the seeds of a multi-seed table (Table 1)
+    shipped: bool = False  # measure the shipped checkpoints of the tasks named, train nothing
 
 
 @dataclass(frozen=True)
@@ -111,6 +118,21 @@ def evaluate_only(task: Task, run: Run) -> dict:
     return {"rows": evaluate_task(task, folder / task.name), "trained": False,
             "note": f"{task.name} trains nothing: it composes the {' and '.join(needs)} engines",
             "evaluated_with": source, "train_wall_time_s": None}
+
+
+def evaluate_shipped(task: Task, run: Run) -> dict:
+    """Measure a task's shipped checkpoint (``data/checkpoints``), training nothing: the table ``nee-lite evaluate``
+    prints, with the checkpoint's SHA-256 and, from its card, the seed and the training time it was trained with.
+    For the models too slow to retrain in a reproduce run (the Learning-to-Execute LSTMs take 35 to 54 minutes)."""
+    path = checkpoint_path(task.name)
+    card_file = path.with_suffix(".json")
+    card = json.loads(card_file.read_text()) if card_file.is_file() else {}
+    entry = {"rows": evaluate_task(task, path), "trained": False, "evaluated_with": "shipped checkpoint",
+             "checkpoint": checkpoint_record(path), "train_wall_time_s": card.get("wall_time_s")}
+    if card:
+        entry.update(seed=card.get("seed", 0), card={key: card.get(key) for key in (
+            "seed", "steps", "wall_time_s", "device", "cpu_kind", "command")})
+    return entry
 
 
 # ------------------------------------------------------------------------------------------ experiments
@@ -294,7 +316,7 @@ def reproduce_entry(name: str, run: Run) -> dict:
     else:
         task = TASKS[name]
         kind, summary = "task", task.summary
-        work = lambda run: train_and_evaluate(task, run)  # noqa: E731
+        work = lambda run: (evaluate_shipped if run.shipped else train_and_evaluate)(task, run)  # noqa: E731
     entry = {"kind": kind, "summary": summary, "quick": run.quick, "seed": run.seed}
     try:
         entry.update(status="measured", **work(run))
@@ -316,14 +338,22 @@ def check_seeds(seeds) -> tuple[int, ...]:
 
 
 def reproduce(names=None, device: str = "auto", quick: bool = False, out: Path | None = None, seed: int = 0,
-              progress: bool = True, command: str | None = None, log=print, seeds=None) -> Path:
+              progress: bool = True, command: str | None = None, log=print, seeds=None,
+              shipped: bool = False) -> Path:
     """Reproduce ``names`` (default: everything) and update their entries in ``out/results.json``.
 
     ``out`` defaults to ``data/`` (checkpoints into ``data/reproduced/``, never over ``data/checkpoints/``); with
     ``quick`` it defaults to a new temporary folder, and ``data/`` is refused. The file is rewritten after each
-    entry, so an interrupted run keeps what it finished. Returns the results file's path.
+    entry, so an interrupted run keeps what it finished. Returns the results file's path. ``seeds``: those of the
+    multi-seed tables (``table-1``; default 0 to 4). ``shipped``: train nothing, measure the shipped checkpoints of
+    the tasks named (default: every task).
     """
-    names, seeds = check_names(names), check_seeds(seeds)
+    names, seeds = check_names(names or (list(TASKS) if shipped else None)), check_seeds(seeds)
+    if shipped and (experiments := [name for name in names if name in EXPERIMENTS]):
+        raise ValueError(f"--shipped measures the shipped checkpoints of tasks; {experiments[0]} is an experiment "
+                         "that trains its own models")
+    if shipped and quick:
+        raise ValueError("--shipped trains nothing, so --quick has nothing to shorten; drop one of them")
     target = resolve_device(device)
     if quick and out is not None and Path(out).resolve() == data_dir().resolve():
         raise ValueError("--quick results are a smoke test and never go into data/; choose another --out")
@@ -331,7 +361,7 @@ def reproduce(names=None, device: str = "auto", quick: bool = False, out: Path |
         out = Path(tempfile.mkdtemp(prefix="nee-lite-quick-")) if quick else data_dir()
     path = results_path(out)
     run = Run(checkpoints=Path(out) / "reproduced", seed=seed, device=target, quick=quick, progress=progress,
-              git=git_commit(), seeds=seeds)
+              git=git_commit(), seeds=seeds, shipped=shipped)
     results = read_results(path)
     results["about"] = ("Measured by `nee-lite reproduce` (nee_lite/reproduce.py); book/scorecard.ipynb renders it. "
                         "Each entry says how, where and when it was measured.")
@@ -340,7 +370,8 @@ def reproduce(names=None, device: str = "auto", quick: bool = False, out: Path |
     failed = []
     for name in names:
         entry = reproduce_entry(name, run)
-        entry["command"] = command or f"nee-lite reproduce --tasks {name}" + (" --quick" if quick else "")
+        entry["command"] = command or f"nee-lite reproduce --tasks {name}" + (" --quick" if quick else "") + (
+            " --shipped" if shipped else "")
         results["entries"][name] = entry
         write_results(path, results, entry_names())
         if entry["status"] == "failed":
