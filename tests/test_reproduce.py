@@ -145,6 +145,7 @@ def test_table_1_trains_every_seed_with_the_shipped_recipes_and_summarizes_over_
         assert set(seed["train_s_per_model"]) == {"selection-sort", "merge-sort", "add"} and seed["evaluate_s"] >= 0
         for name in ("selection-sort", "merge-sort", "add"):  # under --out, never in data/checkpoints
             assert (tmp_path / "reproduced" / "table-1" / f"seed-{seed['seed']}" / f"{name}.pt").is_file()
+    assert {row["test"] for row in entry["per_seed"][1]["tables"]["add"]} == {"training pairs", "held-out pairs"}
     assert "identical_to_shipped" in entry["per_seed"][0]["checkpoints"]["add"]
     assert "identical_to_shipped" not in entry["per_seed"][1]["checkpoints"]["add"]
     cards = [json.loads((tmp_path / "reproduced" / "table-1" / f"seed-{s}" / "add.json").read_text()) for s in (0, 3)]

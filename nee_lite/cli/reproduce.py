@@ -217,7 +217,8 @@ def table_1(run: Run) -> dict:
     then measure selection sort and merge sort on the paper's test lists (100 per size, the card's table) and
     Dijkstra (that seed's find-min engine and adder) and Prim (its find-min engine) on the stored test graphs (100
     per size). ``rows``: per task and size, the mean and minimum over seeds, beside the paper's number;
-    ``runs``: every seed's own numbers. Seed 0 is the shipped recipe and seed: on the same CPU kind its
+    ``runs``: every seed's own numbers; ``per_seed``: each seed's times and its engines' own tables (their cards':
+    the sorters on harder lists too, the adder on its training and held-out pairs). Seed 0 is the shipped recipe and seed: on the same CPU kind its
     checkpoints are the shipped ones, byte for byte (``per_seed[...]["checkpoints"]`` says)."""
     runs, per_seed = [], []
     for seed in run.seeds:
@@ -239,12 +240,12 @@ def table_1(run: Run) -> dict:
 def _table_1_seed(run: Run, seed: int) -> tuple[list[dict], dict]:
     """One seed of Table 1: its rows (task, size, per element, exact match) and its times and checkpoints."""
     folder = run.checkpoints / "table-1" / f"seed-{seed}"
-    started, train, rows, checkpoints = time.perf_counter(), {}, [], {}
+    started, train, rows, checkpoints, tables = time.perf_counter(), {}, [], {}, {}
     for name in TABLE_1_TRAINS:
         task = TASKS[name]
         card = train_task(task, folder, seed=seed, steps=QUICK_STEPS if run.quick else None, progress=run.progress,
                           device=run.device if task.gpu else torch.device("cpu"), quick=run.quick)
-        train[name] = card["wall_time_s"]
+        train[name], tables[name] = card["wall_time_s"], card["accuracy"]
         checkpoints[name] = checkpoint_record(folder / name)
         if seed != 0:  # only seed 0 is the shipped recipe's seed: the others differ from the shipped on purpose
             checkpoints[name].pop("identical_to_shipped", None)
@@ -265,7 +266,7 @@ def _table_1_seed(run: Run, seed: int) -> tuple[list[dict], dict]:
         print(f"table-1 seed {seed}: trained in {sum(train.values()):.0f} s, measured in {wall:.0f} s in all")
     return rows, {"seed": seed, "train_s": round(sum(train.values()), 1), "train_s_per_model": train,
                   "evaluate_s": round(wall - sum(train.values()), 1), "wall_s": round(wall, 1),
-                  "checkpoints": checkpoints}
+                  "checkpoints": checkpoints, "tables": tables}
 
 
 EXPERIMENTS = {
