@@ -174,7 +174,8 @@ def test_shipped_measures_the_shipped_checkpoint_and_trains_nothing(tmp_path):
     shipped = checkpoint_path("min-of-two")
     card = json.loads(shipped.with_suffix(".json").read_text())
     assert entry["trained"] is False and entry["evaluated_with"] == "shipped checkpoint"
-    assert entry["checkpoint"]["sha256"] == hashlib.sha256(shipped.with_suffix(".pt").read_bytes()).hexdigest()
+    weights = shipped.with_suffix(".pt").read_bytes()
+    assert entry["evaluated_checkpoint"]["sha256"] == hashlib.sha256(weights).hexdigest()
     assert entry["seed"] == card["seed"] and entry["train_wall_time_s"] == card["wall_time_s"]
     assert entry["rows"] == card["accuracy"] and entry["command"].endswith("--shipped")
     assert not (tmp_path / "reproduced").exists()

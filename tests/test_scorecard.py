@@ -148,5 +148,5 @@ def test_entries_of_shipped_checkpoints_measured_the_checkpoints_shipped_now():
     for name, entry in read_results()["entries"].items():
         if entry.get("evaluated_with") == "shipped checkpoint":
             weights = checkpoint_path(name).with_suffix(".pt")
-            assert entry["checkpoint"]["sha256"] == hashlib.sha256(weights.read_bytes()).hexdigest(), (
+            assert entry["evaluated_checkpoint"]["sha256"] == hashlib.sha256(weights.read_bytes()).hexdigest(), (
                 f"{name}: rerun nee-lite reproduce --shipped --tasks {name}")

@@ -50,7 +50,8 @@ from ..results.store import (display_path, environment, git_commit, read_results
 from .registry import TASKS, Task, evaluate_task, graph_engines, train_task
 
 __all__ = ["QUICK_STEPS", "Run", "Experiment", "EXPERIMENTS", "entry_names", "check_names", "resolve_device",
-           "train_and_evaluate", "evaluate_only", "table_1", "check_seeds", "evaluate_shipped", "reproduce_entry", "reproduce", "read_results"]
+           "train_and_evaluate", "evaluate_only", "evaluate_shipped", "table_1", "check_seeds", "reproduce_entry",
+           "reproduce", "read_results"]
 
 QUICK_STEPS = 20  # training steps per model in a --quick smoke test
 DEVICES = ("auto", "cpu", "cuda", "mps")
@@ -128,7 +129,7 @@ def evaluate_shipped(task: Task, run: Run) -> dict:
     card_file = path.with_suffix(".json")
     card = json.loads(card_file.read_text()) if card_file.is_file() else {}
     entry = {"rows": evaluate_task(task, path), "trained": False, "evaluated_with": "shipped checkpoint",
-             "checkpoint": checkpoint_record(path), "train_wall_time_s": card.get("wall_time_s")}
+             "evaluated_checkpoint": checkpoint_record(path), "train_wall_time_s": card.get("wall_time_s")}
     if card:
         entry.update(seed=card.get("seed", 0), card={key: card.get(key) for key in (
             "seed", "steps", "wall_time_s", "device", "cpu_kind", "command")})
@@ -218,8 +219,9 @@ def table_1(run: Run) -> dict:
     Dijkstra (that seed's find-min engine and adder) and Prim (its find-min engine) on the stored test graphs (100
     per size). ``rows``: per task and size, the mean and minimum over seeds, beside the paper's number;
     ``runs``: every seed's own numbers; ``per_seed``: each seed's times and its engines' own tables (their cards':
-    the sorters on harder lists too, the adder on its training and held-out pairs). Seed 0 is the shipped recipe and seed: on the same CPU kind its
-    checkpoints are the shipped ones, byte for byte (``per_seed[...]["checkpoints"]`` says)."""
+    the sorters on harder lists too, the adder on its training and held-out pairs). Seed 0 is the shipped recipe
+    and seed: on the same CPU kind its checkpoints are the shipped ones, byte for byte (``per_seed[...]
+    ["checkpoints"]`` says)."""
     runs, per_seed = [], []
     for seed in run.seeds:
         seed_runs, timing = _table_1_seed(run, seed)

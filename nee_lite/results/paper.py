@@ -1,8 +1,8 @@
 """The published numbers the book measures itself against, each with where it was published.
 
 Only two sources: the NEE paper (Yan et al. 2020) and a general peer on the CLRS benchmark, the single-task
-Triplet-GMPNN of Ibarz et al. 2022 (later work on CLRS reports higher scores). Every number here is a fraction (1.0 is 100 %) with the
-metric it measures, because the metrics differ and the scorecard must say so:
+Triplet-GMPNN of Ibarz et al. 2022 (later work on CLRS reports higher scores). Every number here is a fraction
+(1.0 is 100 %) with the metric it measures, because the metrics differ and the scorecard must say so:
 
 * the NEE paper scores **per output number** (its code counts element-wise matches; Prim per graph);
 * CLRS scores **per node or element** (micro-F1 or pointer accuracy) at 64 elements or nodes, four times its

@@ -108,13 +108,13 @@ LINES: list[Line] = [
            paper=PAPER[("addition-heldout", count)], compare="exact") for count in PAPER_COUNTS],
     *_graph_lines("Dijkstra", "dijkstra", "shortest paths", "dijkstra"),
     *_graph_lines("Prim", "prim", "minimum spanning tree", "mst-prim"),
-    *[Line("Neural Programmer-Interpreters", f"NPI addition, {digits} digits (trained on at most {_NPI_DIGITS})", "npi-add",
-           {"digits": digits}, per_element="per_digit") for digits in (5, 10, 100, 1000)],
+    *[Line("Neural Programmer-Interpreters", f"NPI addition, {digits} digits (trained on at most {_NPI_DIGITS})",
+           "npi-add", {"digits": digits}, per_element="per_digit") for digits in (5, 10, 100, 1000)],
     *[Line("Learning to Execute", f"LSTM addition, {digits}-digit numbers (trained on at most {_LTE_ADD.length})",
            "lte-add", {"length": digits, "nesting": 1}, per_element="per_character")
       for digits in range(1, _LTE_ADD.length + 5)],
-    *[Line("Learning to Execute", f"LSTM programs, length {length}, nesting {nesting} (trained on at most {_LTE.length} and "
-                                  f"{_LTE.nesting})",
+    *[Line("Learning to Execute", f"LSTM programs, length {length}, nesting {nesting} (trained on at most "
+                                  f"{_LTE.length} and {_LTE.nesting})",
            "lte-programs", {"length": length, "nesting": nesting}, per_element="per_character")
       for nesting in range(1, 5) for length in range(1, 5)],
 ]
