@@ -128,3 +128,55 @@ def test_table_2_in_worker_processes_trains_the_same_engines_as_in_process(tmp_p
     assert first["exact_match"] == alone["exact_match"] and first["bit_accuracy"] == alone["bit_accuracy"]
     assert first["train_exact_match"] == alone["train_exact_match"] and first["weight_decay"] == 0.1
     assert [row["count"] for row in entry["rows"]] == [256, 64] and entry["rows"][0]["seeds"] == 1
+
+
+def test_table_1_trains_every_seed_with_the_shipped_recipes_and_summarizes_over_seeds(tmp_path):
+    assert main(["reproduce", "--quick", "--device", "cpu", "--tasks", "table-1", "--seeds", "0", "3",
+                 "--out", str(tmp_path)]) == 0
+    entry = read_results(tmp_path / "results.json")["entries"]["table-1"]
+    assert entry["status"] == "measured" and entry["seeds"] == [0, 3] and entry["models"] == 6
+    assert "--seeds 0 3" in entry["command"]
+    assert {(run["seed"], run["task"]) for run in entry["runs"]} == {
+        (seed, task) for seed in (0, 3) for task in ("selection-sort", "merge-sort", "dijkstra", "prim")}
+    for row in entry["rows"]:  # the quick run measures size 25 only
+        runs = [run for run in entry["runs"] if (run["task"], run["size"]) == (row["task"], row["size"])]
+        assert row["seeds"] == 2 and row["exact_match_min"] == min(run["exact_match"] for run in runs)
+        assert row["paper"] == 1.0
+    for seed in entry["per_seed"]:
+        assert set(seed["train_s_per_model"]) == {"selection-sort", "merge-sort", "add"} and seed["evaluate_s"] >= 0
+        for name in ("selection-sort", "merge-sort", "add"):  # under --out, never in data/checkpoints
+            assert (tmp_path / "reproduced" / "table-1" / f"seed-{seed['seed']}" / f"{name}.pt").is_file()
+    assert {row["test"] for row in entry["per_seed"][1]["tables"]["add"]} == {"training pairs", "held-out pairs"}
+    assert "identical_to_shipped" in entry["per_seed"][0]["checkpoints"]["add"]
+    assert "identical_to_shipped" not in entry["per_seed"][1]["checkpoints"]["add"]
+    cards = [json.loads((tmp_path / "reproduced" / "table-1" / f"seed-{s}" / "add.json").read_text()) for s in (0, 3)]
+    assert [card["seed"] for card in cards] == [0, 3] and cards[0]["train"]["lr"] == ADD.train.lr
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--tasks", "table-1", "--seeds", "1", "1"], "--seeds names seed 1 twice"),
+    (["--tasks", "table-1", "--seeds", "-2"], "--seeds must not be negative"),
+    (["--tasks", "table-1", "--seeds", "one"], "invalid int value: 'one'"),
+    (["--tasks", "table-1", "--shipped"], "table-1 is an experiment"),
+])
+def test_bad_seeds_and_shipped_experiments_are_one_line_errors(capsys, argv, message):
+    code = main(["reproduce", "--device", "cpu", *argv])
+    _, err = capsys.readouterr()
+    assert code == 2 and err.count("\n") == 1 and err.startswith("nee-lite: error:") and message in err
+
+
+def test_shipped_measures_the_shipped_checkpoint_and_trains_nothing(tmp_path):
+    import hashlib
+
+    from nee_lite.core.checkpoints import checkpoint_path
+
+    assert main(["reproduce", "--shipped", "--tasks", "min-of-two", "--device", "cpu", "--out", str(tmp_path)]) == 0
+    entry = read_results(tmp_path / "results.json")["entries"]["min-of-two"]
+    shipped = checkpoint_path("min-of-two")
+    card = json.loads(shipped.with_suffix(".json").read_text())
+    assert entry["trained"] is False and entry["evaluated_with"] == "shipped checkpoint"
+    weights = shipped.with_suffix(".pt").read_bytes()
+    assert entry["evaluated_checkpoint"]["sha256"] == hashlib.sha256(weights).hexdigest()
+    assert entry["seed"] == card["seed"] and entry["train_wall_time_s"] == card["wall_time_s"]
+    assert entry["rows"] == card["accuracy"] and entry["command"].endswith("--shipped")
+    assert not (tmp_path / "reproduced").exists()

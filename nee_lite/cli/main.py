@@ -76,6 +76,11 @@ def build_parser() -> argparse.ArgumentParser:
                                 "folder (never into data/)")
     reproduce.add_argument("--out", type=Path, default=None, help="folder for results.json and the checkpoints")
     reproduce.add_argument("--seed", type=int, default=0, help="random seed (default 0, as the shipped models)")
+    reproduce.add_argument("--seeds", type=int, nargs="+", default=None, metavar="SEED",
+                           help="seeds of the multi-seed tables (table-1; default 0 1 2 3 4)")
+    reproduce.add_argument("--shipped", action="store_true",
+                           help="train nothing: measure the named tasks' shipped checkpoints (data/checkpoints), "
+                                "as nee-lite evaluate does")
     return parser
 
 
@@ -115,9 +120,11 @@ def command_export(args) -> None:
 def command_reproduce(args) -> None:
     command = " ".join(["nee-lite reproduce", *(["--tasks", *args.tasks] if args.tasks else []),
                         f"--device {args.device}", *(["--quick"] if args.quick else []),
-                        *([f"--out {args.out}"] if args.out else []), *([f"--seed {args.seed}"] if args.seed else [])])
+                        *([f"--out {args.out}"] if args.out else []), *([f"--seed {args.seed}"] if args.seed else []),
+                        *(["--seeds", *map(str, args.seeds)] if args.seeds else []),
+                        *(["--shipped"] if args.shipped else [])])
     path = reproduce(args.tasks, device=args.device, quick=args.quick, out=args.out, seed=args.seed,
-                     command=command)
+                     command=command, seeds=args.seeds, shipped=args.shipped)
     print(f"wrote {path}")
 
 

@@ -6,7 +6,12 @@ The book's numbers come from two kinds of work, and this module runs both:
   trained from scratch, its checkpoint written to a separate folder (never over the shipped ones), and its table
   measured; a task that trains nothing (Dijkstra, Prim) is evaluated with the engines reproduced beside it;
 * the **experiments** that train many small models and keep only a table (:data:`EXPERIMENTS`): the held-out
-  tables of chapter "Numbers as bits" and the paper's Table 2 (chapter "Learning arithmetic").
+  tables of chapter "Numbers as bits", the paper's Table 2 (chapter "Learning arithmetic") and the paper's Table 1
+  over seeds (``table-1``: per seed of ``--seeds``, default 0 to 4, the selection-sort, merge and add engines,
+  then sorting, shortest paths and spanning trees at 25 to 200 numbers or nodes).
+
+``--shipped`` trains nothing: it measures the shipped checkpoints of the tasks named, as ``nee-lite evaluate`` does,
+for the models too slow to retrain in a reproduce run (the Learning-to-Execute LSTMs).
 
 Everything lands in one JSON file (default ``data/results.json``): one entry per task or experiment, each with its
 table rows (per-element and exact-match columns), the wall time per model, the seeds, and where and with what it
@@ -20,6 +25,7 @@ entries, so one machine can fill in what another could not. The scorecard page o
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import tempfile
 import time
@@ -38,11 +44,16 @@ from ..engines.arithmetic import (MULTIPLY, PAPER_COUNTS, TABLE_2, TABLE_2_SEEDS
 from ..engines.numbers_as_bits import ENCODINGS, HELDOUT_TRAIN, WIDTH_TRAIN
 from ..engines.numbers_as_bits import heldout_experiment as min_heldout_experiment
 from ..engines.seq2seq import QUICK_BASELINE_LENGTHS, SORT_BASELINE, VARIANT_SEEDS, baseline_variants
-from ..results.store import display_path, environment, git_commit, read_results, results_path, write_results
-from .registry import TASKS, Task, evaluate_task, train_task
+from ..graphs.composition import evaluation_table
+from ..graphs.data import graph_test_set
+from ..results.paper import PAPER
+from ..results.store import (display_path, environment, git_commit, read_results, results_path, summarize_seeds,
+                             write_results)
+from .registry import TASKS, Task, evaluate_task, graph_engines, train_task
 
 __all__ = ["QUICK_STEPS", "Run", "Experiment", "EXPERIMENTS", "entry_names", "check_names", "resolve_device",
-           "train_and_evaluate", "evaluate_only", "reproduce_entry", "reproduce", "read_results"]
+           "train_and_evaluate", "evaluate_only", "evaluate_shipped", "table_1", "check_seeds", "reproduce_entry",
+           "reproduce", "read_results"]
 
 QUICK_STEPS = 20  # training steps per model in a --quick smoke test
 DEVICES = ("auto", "cpu", "cuda", "mps")
@@ -58,6 +69,8 @@ class Run:
     quick: bool = False
     progress: bool = True
     git: dict | None = None  # the code's commit when the run started
+    seeds: tuple[int, ...] = (0, 1, 2, 3, 4)  # the seeds of a multi-seed table (Table 1)
+    shipped: bool = False  # measure the shipped checkpoints of the tasks named, train nothing
 
 
 @dataclass(frozen=True)
@@ -108,6 +121,21 @@ def evaluate_only(task: Task, run: Run) -> dict:
     return {"rows": evaluate_task(task, folder / task.name), "trained": False,
             "note": f"{task.name} trains nothing: it composes the {' and '.join(needs)} engines",
             "evaluated_with": source, "train_wall_time_s": None}
+
+
+def evaluate_shipped(task: Task, run: Run) -> dict:
+    """Measure a task's shipped checkpoint (``data/checkpoints``), training nothing: the table ``nee-lite evaluate``
+    prints, with the checkpoint's SHA-256 and, from its card, the seed and the training time it was trained with.
+    For the models too slow to retrain in a reproduce run (the Learning-to-Execute LSTMs take 35 to 54 minutes)."""
+    path = checkpoint_path(task.name)
+    card_file = path.with_suffix(".json")
+    card = json.loads(card_file.read_text()) if card_file.is_file() else {}
+    entry = {"rows": evaluate_task(task, path), "trained": False, "evaluated_with": "shipped checkpoint",
+             "evaluated_checkpoint": checkpoint_record(path), "train_wall_time_s": card.get("wall_time_s")}
+    if card:
+        entry.update(seed=card.get("seed", 0), card={key: card.get(key) for key in (
+            "seed", "steps", "wall_time_s", "device", "cpu_kind", "command")})
+    return entry
 
 
 # ------------------------------------------------------------------------------------------ experiments
@@ -196,8 +224,75 @@ def seq2seq_baselines_table(run: Run) -> dict:
             "train": {**budget.to_dict(), "seed": "per run"}}
 
 
+TABLE_1_SIZES = (25, 50, 75, 100, 200)  # the paper's 25 to 100, and 200
+TABLE_1_TASKS = ("selection-sort", "merge-sort", "dijkstra", "prim")  # the paper's four rows, in its order
+TABLE_1_TRAINS = ("selection-sort", "merge-sort", "add")  # what one seed trains (Dijkstra also runs the adder)
+
+
+def table_1(run: Run) -> dict:
+    """The paper's Table 1 over seeds: per seed, train the selection-sort engine, the merge engine and the adder
+    with their shipped recipes (:func:`~nee_lite.cli.registry.train_task`, into ``checkpoints/table-1/seed-S``),
+    then measure selection sort and merge sort on the paper's test lists (100 per size, the card's table) and
+    Dijkstra (that seed's find-min engine and adder) and Prim (its find-min engine) on the stored test graphs (100
+    per size). ``rows``: per task and size, the mean and minimum over seeds, beside the paper's number;
+    ``runs``: every seed's own numbers; ``per_seed``: each seed's times and its engines' own tables (their cards':
+    the sorters on harder lists too, the adder on its training and held-out pairs). Seed 0 is the shipped recipe
+    and seed: on the same CPU kind its checkpoints are the shipped ones, byte for byte (``per_seed[...]
+    ["checkpoints"]`` says)."""
+    runs, per_seed = [], []
+    for seed in run.seeds:
+        seed_runs, timing = _table_1_seed(run, seed)
+        runs += seed_runs
+        per_seed.append(timing)
+    rows = summarize_seeds(runs)
+    for row in rows:
+        paper = PAPER.get((row["task"], row["size"]))
+        row.update(paper=paper.value if paper else None, paper_metric=paper.metric if paper else None)
+    return {"rows": rows, "runs": runs, "per_seed": per_seed, "seeds": list(run.seeds),
+            "train_wall_time_s": round(sum(seed["train_s"] for seed in per_seed), 1),
+            "models": len(TABLE_1_TRAINS) * len(run.seeds), "paper": "Yan et al. 2020, Table 1 (section 5.1)",
+            "metrics": {"per_element": "sorting: per position of the sorted list; graphs: per node (its distance, "
+                                       "or its parent in the tree)",
+                        "exact_match": "the whole sorted list, or every distance / the exact tree of the graph"}}
+
+
+def _table_1_seed(run: Run, seed: int) -> tuple[list[dict], dict]:
+    """One seed of Table 1: its rows (task, size, per element, exact match) and its times and checkpoints."""
+    folder = run.checkpoints / "table-1" / f"seed-{seed}"
+    started, train, rows, checkpoints, tables = time.perf_counter(), {}, [], {}, {}
+    for name in TABLE_1_TRAINS:
+        task = TASKS[name]
+        card = train_task(task, folder, seed=seed, steps=QUICK_STEPS if run.quick else None, progress=run.progress,
+                          device=run.device if task.gpu else torch.device("cpu"), quick=run.quick)
+        train[name], tables[name] = card["wall_time_s"], card["accuracy"]
+        checkpoints[name] = checkpoint_record(folder / name)
+        if seed != 0:  # only seed 0 is the shipped recipe's seed: the others differ from the shipped on purpose
+            checkpoints[name].pop("identical_to_shipped", None)
+        rows += [{"seed": seed, "task": name, "size": row["length"], "per_element": row["per_element"],
+                  "exact_match": row["exact_match"]} for row in card["accuracy"]
+                 if row.get("test") == "paper" and row.get("length") in TABLE_1_SIZES]
+    sizes = (25,) if run.quick else TABLE_1_SIZES
+    for algorithm in ("dijkstra", "prim"):
+        graphs = graph_test_set(algorithm, sizes)
+        if run.quick:
+            graphs = {size: found[:4] for size, found in graphs.items()}
+        for row in evaluation_table(algorithm, *graph_engines(folder / algorithm, algorithm), test_set=graphs):
+            rows.append({"seed": seed, "task": algorithm, "size": row["nodes"], "per_element": row["per_node"],
+                         "exact_match": row["per_graph"],
+                         **({"is_mst": row["is_mst"]} if algorithm == "prim" else {})})
+    wall = time.perf_counter() - started
+    if run.progress:
+        print(f"table-1 seed {seed}: trained in {sum(train.values()):.0f} s, measured in {wall:.0f} s in all")
+    return rows, {"seed": seed, "train_s": round(sum(train.values()), 1), "train_s_per_model": train,
+                  "evaluate_s": round(wall - sum(train.values()), 1), "wall_s": round(wall, 1),
+                  "checkpoints": checkpoints, "tables": tables}
+
+
 EXPERIMENTS = {
     experiment.name: experiment for experiment in (
+        Experiment("table-1", "Table 1: selection sort, merge sort, shortest path and minimum spanning tree at 25 "
+                              "to 200 numbers or nodes, every seed's own engines (default seeds 0 to 4)",
+                   "scorecard", table_1),
         Experiment("numbers-as-bits", "min(a, b) with numbers held out: one-hot, scalar and binary; 8 to 16 bits",
                    "numbers_as_bits", numbers_as_bits_tables),
         Experiment("addition-heldout",
@@ -245,7 +340,7 @@ def reproduce_entry(name: str, run: Run) -> dict:
     else:
         task = TASKS[name]
         kind, summary = "task", task.summary
-        work = lambda run: train_and_evaluate(task, run)  # noqa: E731
+        work = lambda run: (evaluate_shipped if run.shipped else train_and_evaluate)(task, run)  # noqa: E731
     entry = {"kind": kind, "summary": summary, "quick": run.quick, "seed": run.seed}
     try:
         entry.update(status="measured", **work(run))
@@ -256,15 +351,33 @@ def reproduce_entry(name: str, run: Run) -> dict:
     return entry
 
 
+def check_seeds(seeds) -> tuple[int, ...]:
+    """``seeds`` (default 0 to 4) if they are distinct and not negative, else a ``ValueError``."""
+    seeds = tuple(seeds) if seeds else Run.seeds
+    if any(seed < 0 for seed in seeds):
+        raise ValueError(f"--seeds must not be negative, got {min(seeds)}")
+    if len(set(seeds)) != len(seeds):
+        raise ValueError(f"--seeds names seed {max(seeds, key=seeds.count)} twice")
+    return seeds
+
+
 def reproduce(names=None, device: str = "auto", quick: bool = False, out: Path | None = None, seed: int = 0,
-              progress: bool = True, command: str | None = None, log=print) -> Path:
+              progress: bool = True, command: str | None = None, log=print, seeds=None,
+              shipped: bool = False) -> Path:
     """Reproduce ``names`` (default: everything) and update their entries in ``out/results.json``.
 
     ``out`` defaults to ``data/`` (checkpoints into ``data/reproduced/``, never over ``data/checkpoints/``); with
     ``quick`` it defaults to a new temporary folder, and ``data/`` is refused. The file is rewritten after each
-    entry, so an interrupted run keeps what it finished. Returns the results file's path.
+    entry, so an interrupted run keeps what it finished. Returns the results file's path. ``seeds``: those of the
+    multi-seed tables (``table-1``; default 0 to 4). ``shipped``: train nothing, measure the shipped checkpoints of
+    the tasks named (default: every task).
     """
-    names = check_names(names)
+    names, seeds = check_names(names or (list(TASKS) if shipped else None)), check_seeds(seeds)
+    if shipped and (experiments := [name for name in names if name in EXPERIMENTS]):
+        raise ValueError(f"--shipped measures the shipped checkpoints of tasks; {experiments[0]} is an experiment "
+                         "that trains its own models")
+    if shipped and quick:
+        raise ValueError("--shipped trains nothing, so --quick has nothing to shorten; drop one of them")
     target = resolve_device(device)
     if quick and out is not None and Path(out).resolve() == data_dir().resolve():
         raise ValueError("--quick results are a smoke test and never go into data/; choose another --out")
@@ -272,7 +385,7 @@ def reproduce(names=None, device: str = "auto", quick: bool = False, out: Path |
         out = Path(tempfile.mkdtemp(prefix="nee-lite-quick-")) if quick else data_dir()
     path = results_path(out)
     run = Run(checkpoints=Path(out) / "reproduced", seed=seed, device=target, quick=quick, progress=progress,
-              git=git_commit())
+              git=git_commit(), seeds=seeds, shipped=shipped)
     results = read_results(path)
     results["about"] = ("Measured by `nee-lite reproduce` (nee_lite/reproduce.py); book/scorecard.ipynb renders it. "
                         "Each entry says how, where and when it was measured.")
@@ -281,7 +394,8 @@ def reproduce(names=None, device: str = "auto", quick: bool = False, out: Path |
     failed = []
     for name in names:
         entry = reproduce_entry(name, run)
-        entry["command"] = command or f"nee-lite reproduce --tasks {name}" + (" --quick" if quick else "")
+        entry["command"] = command or f"nee-lite reproduce --tasks {name}" + (" --quick" if quick else "") + (
+            " --shipped" if shipped else "")
         results["entries"][name] = entry
         write_results(path, results, entry_names())
         if entry["status"] == "failed":

@@ -1,8 +1,8 @@
 """The published numbers the book measures itself against, each with where it was published.
 
-Only two sources: the NEE paper (Yan et al. 2020) and the strongest general peer, the CLRS benchmark's best
-single-task model (Triplet-GMPNN, Ibarz et al. 2022). Every number here is a fraction (1.0 is 100 %) with the
-metric it measures, because the metrics differ and the scorecard must say so:
+Only two sources: the NEE paper (Yan et al. 2020) and a general peer on the CLRS benchmark, the single-task
+Triplet-GMPNN of Ibarz et al. 2022 (later work on CLRS reports higher scores). Every number here is a fraction
+(1.0 is 100 %) with the metric it measures, because the metrics differ and the scorecard must say so:
 
 * the NEE paper scores **per output number** (its code counts element-wise matches; Prim per graph);
 * CLRS scores **per node or element** (micro-F1 or pointer accuracy) at 64 elements or nodes, four times its
@@ -65,8 +65,9 @@ PAPER: dict[tuple, Reference] = {
                                   note="\"we train on 12-bit numbers and also observe 100% accuracy\""),
 }
 
-_CLRS_WHERE = "single-task, out of distribution (64 elements or nodes), Triplet-GMPNN"
-_CLRS_NOTE = "Ibarz et al. 2022, single-task results out of distribution; not whole-output exact match"
+_CLRS_WHERE = ("arXiv:2209.11142, per-algorithm single-task results out of distribution (64 elements or nodes), "
+               "model Triplet-GMPNN")
+_CLRS_NOTE = "not whole-output exact match; later work on CLRS reports higher scores"
 CLRS: dict[str, Reference] = {
     "insertion-sort": Reference(0.7814, IBARZ, _CLRS_WHERE, "per element",
                                 note="insertion sort: CLRS has no selection or merge sort; " + _CLRS_NOTE),

@@ -9,6 +9,11 @@ Rows are found by their fields. A size is the row's ``length``, ``nodes``, ``siz
 is ``per_element`` or ``per_node``, whole-output exact match ``exact_match`` or ``per_graph`` (the names a task's
 table uses). Where several rows match one line (e.g. several graph families of one size), the line shows the
 worst of them and says how many it covers.
+
+Every line says what its number stands for: one model (``seed 0``, and ``shipped checkpoint`` where the entry
+measured the checkpoint the book ships rather than one retrained in the run) or a measure over seeds (``min of 5
+seeds``, the mean beside it). The paper's Table 1 and Table 2 also have their own tables (:func:`table_1_html`,
+:func:`table_2_html`), every column over seeds.
 """
 
 from __future__ import annotations
@@ -16,10 +21,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from html import escape
 
+from ..ancestors.lte import LTE_ADD, LTE_PROGRAMS
+from ..ancestors.npi import NPI_ADD
 from ..engines.arithmetic import PAPER_COUNTS, TABLE_2_MEMBERS
-from .paper import CLRS, PAPER, Reference
+from .paper import CLRS, PAPER, YAN, Reference
 
-__all__ = ["Line", "LINES", "scorecard", "render_html", "training_time", "SIZE_KEYS"]
+__all__ = ["Line", "LINES", "scorecard", "render_html", "training_time", "scope", "SIZE_KEYS", "table_1_html",
+           "table_1_times_html", "table_2_html"]
 
 SIZE_KEYS = ("length", "nodes", "size", "n")
 PER_ELEMENT_KEYS = ("per_element", "per_node")
@@ -44,24 +52,34 @@ class Line:
     paper: Reference | None = None
     clrs: Reference | None = None
     compare: str = "per_element"
-    spread: bool = False  # the row holds a mean over seeds with its min and max
+    mean: str | None = None  # over seeds: the row field of the exact match's mean (``exact`` is then the minimum)
+
+
+SIZES = (25, 50, 75, 100, 200)  # Table 1's sizes (the paper's 25 to 100) and 200
+_OVER_SEEDS = {"per_element": "per_element_min", "exact": "exact_match_min", "mean": "exact_match_mean"}
 
 
 def _sorting_lines(chapter: str, entry: str, name: str) -> list[Line]:
-    lines = [Line(chapter, f"{name}, {n} numbers (paper's test lists)", entry, {"test": "paper", "size": n},
-                  paper=PAPER.get((entry, n)), clrs=CLRS["insertion-sort"] if n == 100 else None)
-             for n in (25, 50, 75, 100, 200)]
+    """Table 1 (the ``table-1`` entry, minimum over seeds) and the harder lists (the task's own entry, one seed).
+    CLRS has no selection or merge sort, so no CLRS number stands on these lines."""
+    lines = [Line(chapter, f"{name}, {n} numbers (paper's test lists)", "table-1", {"task": entry, "size": n},
+                  paper=PAPER.get((entry, n)), **_OVER_SEEDS) for n in SIZES]
     lines += [Line(chapter, f"{name}, 100 numbers, {test}", entry, {"test": test, "size": 100})
               for test in ("duplicates", "with 0 and 255")]
     return lines
 
 
 def _graph_lines(chapter: str, entry: str, name: str, clrs: str) -> list[Line]:
-    return [Line(chapter, f"{name}, graphs of {n} nodes", entry, {"size": n}, paper=PAPER.get((entry, n)),
-                 clrs=CLRS[clrs] if n == 100 else None, compare="exact" if entry == "prim" else "per_element")
-            for n in (25, 50, 75, 100)]
+    compare = "exact" if entry == "prim" else "per_element"
+    lines = [Line(chapter, f"{name}, graphs of {n} nodes", "table-1", {"task": entry, "size": n},
+                  paper=PAPER.get((entry, n)), clrs=CLRS[clrs] if n == 100 else None, compare=compare,
+                  **_OVER_SEEDS) for n in SIZES]
+    return lines + [Line(chapter, f"{name}, graphs of {n} nodes, find-min engine trained on graph traces",
+                         "graph-min", {"algorithm": entry, "size": n}, paper=PAPER.get((entry, n)), compare=compare)
+                    for n in SIZES]
 
 
+_NPI_DIGITS, _LTE_ADD, _LTE = NPI_ADD.data.max_digits, LTE_ADD.data.task, LTE_PROGRAMS.data.task
 _BITS = "Numbers as bits"
 _MIN = {"per_element": None, "exact": "heldout_exact_match"}
 LINES: list[Line] = [
@@ -82,12 +100,23 @@ LINES: list[Line] = [
          paper=PAPER[("add", 256)], compare="exact"),
     Line("Learning arithmetic", "12-bit multiplication, unseen pairs", "multiply", {"test": "held-out pairs"},
          per_element=None, paper=PAPER[("multiply", 4096)], compare="exact"),
-    *[Line("Learning arithmetic", f"Table 2: {count} numbers allowed (ensembles of {TABLE_2_MEMBERS}, mean of seeds)",
-           "addition-heldout", {"count": count, "weight_decay": 0.3}, per_element="bit_mean", exact="mean",
-           paper=PAPER[("addition-heldout", count)], compare="exact", spread=True)
-      for count in PAPER_COUNTS],  # weight decay 0.3: the shipped budget, tasks.arithmetic_settings("add")
+    *[Line("Learning arithmetic", f"Table 2: {count} numbers allowed, single engines", "addition-heldout",
+           {"count": count}, per_element=None, exact="single_min", mean="single_mean",
+           paper=PAPER[("addition-heldout", count)], compare="exact") for count in PAPER_COUNTS],
+    *[Line("Learning arithmetic", f"Table 2: {count} numbers allowed, ensembles of {TABLE_2_MEMBERS}",
+           "addition-heldout", {"count": count}, per_element=None, exact="min", mean="mean",
+           paper=PAPER[("addition-heldout", count)], compare="exact") for count in PAPER_COUNTS],
     *_graph_lines("Dijkstra", "dijkstra", "shortest paths", "dijkstra"),
     *_graph_lines("Prim", "prim", "minimum spanning tree", "mst-prim"),
+    *[Line("Neural Programmer-Interpreters", f"NPI addition, {digits} digits (trained on at most {_NPI_DIGITS})",
+           "npi-add", {"digits": digits}, per_element="per_digit") for digits in (5, 10, 100, 1000)],
+    *[Line("Learning to Execute", f"LSTM addition, {digits}-digit numbers (trained on at most {_LTE_ADD.length})",
+           "lte-add", {"length": digits, "nesting": 1}, per_element="per_character")
+      for digits in range(1, _LTE_ADD.length + 5)],
+    *[Line("Learning to Execute", f"LSTM programs, length {length}, nesting {nesting} (trained on at most "
+                                  f"{_LTE.length} and {_LTE.nesting})",
+           "lte-programs", {"length": length, "nesting": nesting}, per_element="per_character")
+      for nesting in range(1, 5) for length in range(1, 5)],
 ]
 
 
@@ -114,8 +143,20 @@ def training_time(entry: dict) -> str:
     seconds, models = entry.get("train_wall_time_s"), entry.get("models") or 1
     if seconds is None:
         return "—"
-    device = entry.get("environment", {}).get("device", "?")
+    device = (entry.get("card") or entry.get("environment", {})).get("device", "?")  # a shipped one: its card's
     return f"{seconds / models:.0f} s on {device}" + (f" (each of {models})" if models > 1 else "")
+
+
+def scope(entry: dict, row: dict | None = None) -> str:
+    """What a number of ``entry`` stands for: ``"min of 5 seeds"`` (a row over seeds: ``seeds`` is a count, or
+    ``single_engines`` for Table 2's single engines), or one model: ``"seed 0"``, ``"seed 0, shipped checkpoint"``."""
+    row = row or {}
+    count = row.get("seeds")
+    if isinstance(count, int) and not isinstance(count, bool):
+        return f"min of {count} seeds"
+    if entry.get("evaluated_with") == "shipped checkpoint":
+        return f"seed {entry.get('seed', '?')}, shipped checkpoint"
+    return f"seed {entry.get('seed', '?')}"
 
 
 def _measure(line: Line, entry: dict | None) -> dict:
@@ -124,17 +165,19 @@ def _measure(line: Line, entry: dict | None) -> dict:
     if entry.get("status") != "measured":
         return {"status": "failed: " + str(entry.get("error", "unknown error"))}
     rows = [row for row in entry.get("rows", []) if _matches(row, line.match)]
-    if not rows:
+    if not rows or all(_value(row, line.exact) is None for row in rows):
         return {"status": "not in the results"}
     worst = min(rows, key=lambda row: (_value(row, line.exact) is None, _value(row, line.exact) or 0))
     measured = {"status": "quick smoke test" if entry.get("quick") else "measured", "rows": len(rows),
                 "per_element": min((v for v in (_value(r, line.per_element) for r in rows) if v is not None),
                                    default=None),
                 "exact_match": _value(worst, line.exact), "training": training_time(entry),
-                "device": entry.get("environment", {}).get("device_name"),
+                "scope": scope(entry, worst), "device": entry.get("environment", {}).get("device_name"),
                 "date": entry.get("environment", {}).get("date", "")[:10]}
-    if line.spread:
-        measured.update(low=worst.get("min"), high=worst.get("max"), seeds=worst.get("seeds"))
+    if line.mean is not None:
+        measured["mean"] = worst.get(line.mean)
+        if line.mean.startswith("single") and isinstance(worst.get("single_engines"), int):
+            measured["scope"] = f"min of {worst['single_engines']} single engines"
     return measured
 
 
@@ -175,8 +218,8 @@ def _ours_exact(ours: dict) -> str:
     if "exact_match" not in ours:
         return f"*{ours['status']}*"
     text = _percent(ours["exact_match"])
-    if ours.get("low") is not None:
-        text += f" ({_percent(ours['low'])} to {_percent(ours['high'])}, {ours['seeds']} seeds)"
+    if ours.get("mean") is not None:
+        text += f" (mean {_percent(ours['mean'])})"
     if ours.get("rows", 1) > 1:
         text += f" (worst of {ours['rows']})"
     return text + (" *(quick smoke test)*" if ours["status"] == "quick smoke test" else "")
@@ -202,7 +245,8 @@ def render_html(rows: list[dict]) -> str:
     """The scorecard as an HTML table (what the book page shows: its Markdown outputs have no tables), then its
     numbered sources."""
     numbers = _sources(rows)
-    head = ("Claim", "Paper", "CLRS", "Ours: per element", "Ours: exact match", "vs paper", "Trained in")
+    head = ("Claim", "Paper", "CLRS", "Ours: per element", "Ours: exact match", "Ours: of", "vs paper",
+            "Trained in")
     lines = ['<table class="scorecard">', "<thead><tr>" + "".join(f"<th>{h}</th>" for h in head) + "</tr></thead>",
              "<tbody>"]
     chapter = None
@@ -213,9 +257,94 @@ def render_html(rows: list[dict]) -> str:
         ours = row["ours"]
         cells = (row["claim"], _reference(row["paper"], numbers), _reference(row["clrs"], numbers),
                  _percent(ours.get("per_element")) if "exact_match" in ours else "",
-                 _ours_exact(ours).replace("*", ""), row["verdict"] or "", ours.get("training", ""))
+                 _ours_exact(ours).replace("*", ""), ours.get("scope", ""), row["verdict"] or "",
+                 ours.get("training", ""))
         lines.append("<tr>" + "".join(f"<td>{escape(str(cell))}</td>" for cell in cells) + "</tr>")
     lines += ["</tbody>", "</table>", "<p>"]
     lines += [f"[{number}] {escape(cite)}; {escape(metric)}" + (f"; {escape(note)}" if note else "") + "<br>"
               for (cite, metric, note), number in numbers.items()]
     return "\n".join(lines + ["</p>"])
+
+
+# ------------------------------------------------------------------------------------ the paper's tables
+TABLE_1_NAMES = {"selection-sort": "Selection sort", "merge-sort": "Merge sort", "dijkstra": "Shortest path",
+                 "prim": "Minimum spanning tree"}  # the paper's rows, in its order
+
+
+def _html_table(head, body, caption: str = "") -> str:
+    lines = ['<table class="scorecard">'] + ([f"<caption>{escape(caption)}</caption>"] if caption else [])
+    lines.append("<thead><tr>" + "".join(f"<th>{escape(str(h))}</th>" for h in head) + "</tr></thead><tbody>")
+    lines += ["<tr>" + "".join(f"<td>{escape(str(cell))}</td>" for cell in row) + "</tr>" for row in body]
+    return "\n".join(lines + ["</tbody>", "</table>"])
+
+
+def _mean_min(row: dict | None, metric: str) -> str:
+    """``"mean / min"`` of a Table 1 row over seeds, and the seed of the minimum where it is below the mean."""
+    if row is None or row.get(f"{metric}_mean") is None:
+        return "—"
+    mean, low = row[f"{metric}_mean"], row[f"{metric}_min"]
+    seed = f" (seed {row[f'{metric}_min_seed']})" if low < mean else ""
+    return f"{100 * mean:.2f} / {100 * low:.2f}{seed}"
+
+
+def table_1_html(entry: dict) -> str:
+    """The paper's Table 1 beside ours from the ``table-1`` entry: per task, the paper's row, then ours per
+    element and exact match, each ``mean / minimum`` over the entry's seeds (in %), at 25 to 200."""
+    rows = {(row["task"], row["size"]): row for row in entry["rows"]}
+    sizes = sorted({size for _, size in rows})
+    seeds = entry["seeds"]
+    body = []
+    for task, name in TABLE_1_NAMES.items():
+        reference = next((PAPER[task, n] for n in sizes if (task, n) in PAPER), None)
+        body.append((name, f"paper, {reference.metric}" if reference else "paper",
+                     *(f"{100 * PAPER[task, n].value:.2f}" if (task, n) in PAPER else "—" for n in sizes)))
+        for metric, label in (("per_element", "per element"), ("exact_match", "exact match")):
+            body.append(("", f"ours, {label}: mean / min", *(_mean_min(rows.get((task, n)), metric) for n in sizes)))
+    caption = (f"Accuracy (%) by size; ours over {len(seeds)} seeds ({', '.join(map(str, seeds))}), each seed "
+               f"its own engines; paper: {YAN}, Table 1 (section 5.1), one run, sizes 25 to 100 only (—: not in the "
+               "paper)")
+    return _html_table(("Task", "", *sizes), body, caption)
+
+
+def table_1_times_html(entry: dict) -> str:
+    """Per seed of the ``table-1`` entry: training time per engine and in all, and the time of everything else
+    (measuring the tables, saving the checkpoints), in seconds, and the mean over seeds."""
+    per_seed = entry["per_seed"]
+    names = list(per_seed[0]["train_s_per_model"])
+    body = [(seed["seed"], *(f"{seed['train_s_per_model'][name]:.0f}" for name in names), f"{seed['train_s']:.0f}",
+             f"{seed['evaluate_s']:.0f}") for seed in per_seed]
+    body.append(("mean", *(f"{sum(s['train_s_per_model'][name] for s in per_seed) / len(per_seed):.0f}"
+                           for name in names),
+                 f"{sum(s['train_s'] for s in per_seed) / len(per_seed):.0f}",
+                 f"{sum(s['evaluate_s'] for s in per_seed) / len(per_seed):.0f}"))
+    device = entry.get("environment", {}).get("device_name", "?")
+    return _html_table(("Seed", *(f"train {name} (s)" for name in names), "train, all (s)", "measure (s)"), body,
+                       f"Wall time per seed on {device}, shared with other work")
+
+
+_COUNTS = ("count", "seeds", "single_engines", "members", "train_pairs", "test_pairs")
+
+
+def table_2_html(entry: dict) -> str:
+    """Every row of the ``addition-heldout`` entry, whatever its columns (single engines, ensembles, or both):
+    fractions as %, counts as they are, the paper's Table 2 number first."""
+    rows = entry["rows"]
+    columns = [key for key in dict.fromkeys(key for row in rows for key in row) if key not in ("paper", "count")]
+    columns.insert(0, "count")
+
+    def cell(row, key):
+        value = row.get(key)
+        if isinstance(value, float) and key not in _COUNTS and key != "weight_decay" and 0 <= value <= 1:
+            return f"{100 * value:.2f}"
+        return "—" if value is None else value
+
+    body = [(*(cell(row, key) for key in columns[:1]),
+             _reference_value(PAPER.get(("addition-heldout", row.get("count")))),
+             *(cell(row, key) for key in columns[1:])) for row in rows]
+    return _html_table((columns[0], "paper", *columns[1:]), body,
+                       f"Accuracy (%) on the held-out pairs; paper: {YAN}, Table 2 (section 5.2); the columns are "
+                       "the entry's own (mean, min and max over seeds)")
+
+
+def _reference_value(reference: Reference | None) -> str:
+    return "—" if reference is None else f"{100 * reference.value:.2f}"

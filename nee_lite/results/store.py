@@ -18,7 +18,8 @@ import torch
 from ..core.checkpoints import data_dir
 from ..core.device import cpu_kind, device_name
 
-__all__ = ["ROOT", "git_commit", "environment", "results_path", "read_results", "write_results", "display_path"]
+__all__ = ["ROOT", "git_commit", "environment", "results_path", "read_results", "write_results", "display_path",
+           "summarize_seeds"]
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 
@@ -82,3 +83,26 @@ def display_path(path: Path) -> str:
         return str(Path(path).resolve().relative_to(ROOT))
     except ValueError:
         return str(path)
+
+
+def summarize_seeds(runs: list[dict], keys=("task", "size"), metrics=("per_element", "exact_match")) -> list[dict]:
+    """One row per value of ``keys`` over the per-seed ``runs`` (each holds ``seed``, the keys and the metrics): how
+    many seeds, and per metric the mean, the minimum and the seed that had it (the first, if several did), in the
+    order the runs first name them. A metric a run lacks (None) is left out of that row's numbers; a row whose
+    seeds all lack it has ``None``."""
+    groups: dict[tuple, list[dict]] = {}
+    for run in runs:
+        groups.setdefault(tuple(run[key] for key in keys), []).append(run)
+    rows = []
+    for values, group in groups.items():
+        seeds = [run["seed"] for run in group]
+        if len(set(seeds)) != len(seeds):
+            raise ValueError(f"{dict(zip(keys, values))}: seed {max(seeds, key=seeds.count)} is there twice")
+        row = {**dict(zip(keys, values)), "seeds": len(group)}
+        for metric in metrics:
+            measured = [(run[metric], run["seed"]) for run in group if run.get(metric) is not None]
+            low = min(measured, key=lambda pair: pair[0], default=(None, None))
+            row.update({f"{metric}_mean": round(sum(v for v, _ in measured) / len(measured), 6) if measured else None,
+                        f"{metric}_min": low[0], f"{metric}_min_seed": low[1]})
+        rows.append(row)
+    return rows
