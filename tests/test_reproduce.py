@@ -9,7 +9,7 @@ from nee_lite.core.checkpoints import data_dir
 from nee_lite.cli.main import main
 from nee_lite.cli.reproduce import (EXPERIMENTS, QUICK_STEPS, Run, _table_2_job, addition_heldout_table, entry_names,
                                 read_results)
-from nee_lite.engines.arithmetic import TABLE_2
+from nee_lite.engines.arithmetic import ADD, TABLE_2
 
 
 @pytest.fixture(scope="module")
