@@ -23,6 +23,7 @@ from html import escape
 
 from ..ancestors.lte import LTE_ADD, LTE_PROGRAMS
 from ..ancestors.npi import NPI_ADD
+from ..ancestors.npi_sort import NPI_SORT
 from ..engines.arithmetic import PAPER_COUNTS, TABLE_2_MEMBERS
 from .paper import CLRS, PAPER, YAN, Reference
 
@@ -94,12 +95,18 @@ LINES: list[Line] = [
          per_element=None),
     *[Line("Attention collapse", f"seq2seq transformer, {n} numbers", "sort-baseline", {"size": n},
            paper=PAPER.get(("sort-baseline", n)), compare="exact") for n in (8, 25, 100)],
+    *[Line("Attention collapse", f"seq2seq transformer, {variant}, {n} numbers", "seq2seq-baselines",
+           {"variant": variant, "length": n}, per_element="min_per_element", exact="min_exact_match",
+           mean="exact_match", paper=PAPER.get(("sort-baseline", n)), compare="exact")
+      for variant in ("one-hot", "bits", "bits, no encoder positions") for n in (8, 100)],
     *_sorting_lines("Conditional masking", "selection-sort", "selection sort"),
     *_sorting_lines("Merge sort", "merge-sort", "merge sort"),
     Line("Learning arithmetic", "8-bit addition, unseen pairs", "add", {"test": "held-out pairs"}, per_element=None,
          paper=PAPER[("add", 256)], compare="exact"),
     Line("Learning arithmetic", "12-bit multiplication, unseen pairs", "multiply", {"test": "held-out pairs"},
          per_element=None, paper=PAPER[("multiply", 4096)], compare="exact"),
+    Line("Learning arithmetic", "12-bit multiplication, unseen pairs, the recipe from 3 seeds", "multiply-seeds",
+         {"operation": "multiply"}, per_element=None, paper=PAPER[("multiply", 4096)], compare="exact"),
     *[Line("Learning arithmetic", f"Table 2: {count} numbers allowed, single engines", "addition-heldout",
            {"count": count}, per_element=None, exact="single_min", mean="single_mean",
            paper=PAPER[("addition-heldout", count)], compare="exact") for count in PAPER_COUNTS],
@@ -110,6 +117,8 @@ LINES: list[Line] = [
     *_graph_lines("Prim", "prim", "minimum spanning tree", "mst-prim"),
     *[Line("Neural Programmer-Interpreters", f"NPI addition, {digits} digits (trained on at most {_NPI_DIGITS})",
            "npi-add", {"digits": digits}, per_element="per_digit") for digits in (5, 10, 100, 1000)],
+    *[Line("NPI: sorting", f"NPI bubble sort, {n} digits (trained on at most {NPI_SORT.data.max_length})",
+           "npi-sort", {"length": n}) for n in (8, 16, 32, 60)],
     *[Line("Learning to Execute", f"LSTM addition, {digits}-digit numbers (trained on at most {_LTE_ADD.length})",
            "lte-add", {"length": digits, "nesting": 1}, per_element="per_character")
       for digits in range(1, _LTE_ADD.length + 5)],
@@ -168,12 +177,15 @@ def _measure(line: Line, entry: dict | None) -> dict:
     if not rows or all(_value(row, line.exact) is None for row in rows):
         return {"status": "not in the results"}
     worst = min(rows, key=lambda row: (_value(row, line.exact) is None, _value(row, line.exact) or 0))
+    seeds = {row["seed"] for row in rows if "seed" in row}  # one row per seed: the line is their minimum
     measured = {"status": "quick smoke test" if entry.get("quick") else "measured", "rows": len(rows),
                 "per_element": min((v for v in (_value(r, line.per_element) for r in rows) if v is not None),
                                    default=None),
                 "exact_match": _value(worst, line.exact), "training": training_time(entry),
                 "scope": scope(entry, worst), "device": entry.get("environment", {}).get("device_name"),
                 "date": entry.get("environment", {}).get("date", "")[:10]}
+    if len(seeds) > 1:
+        measured["scope"] = f"min of {len(seeds)} seeds"
     if line.mean is not None:
         measured["mean"] = worst.get(line.mean)
         if line.mean.startswith("single") and isinstance(worst.get("single_engines"), int):
