@@ -1,6 +1,6 @@
 """Benchmark: the four curricula of Learning to Execute on program evaluation, scored on a length x nesting grid.
 
-    python benchmarks/lte_program_grid.py [--paper] [--seeds 0 1] [--curricula baseline combined mix naive]
+    python benchmarks/lte_program_grid.py [--paper] [--seeds 0 1 2] [--curricula baseline combined mix naive]
                                           [--steps N] [--out FILE] [--fresh]
 
 Trains one character-level LSTM per curriculum and seed on the paper's programs (all six operations) at a target
@@ -44,7 +44,7 @@ def main() -> None:
     parser.add_argument("--paper", action="store_true",
                         help="the paper's configuration (length 4, nesting 3, 2 x 400 LSTM, batch 100, "
                              "50,000 steps): for a GPU")
-    parser.add_argument("--seeds", type=int, nargs="*", default=[0, 1])
+    parser.add_argument("--seeds", type=int, nargs="*", default=[0, 1, 2])
     parser.add_argument("--curricula", nargs="*", default=["baseline", "combined", "mix", "naive"],
                         choices=CURRICULA, help="which to train, in this order (default: %(default)s)")
     parser.add_argument("--steps", type=int, default=None, help="training steps per run (default: the setting's)")
