@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_chapter_benchmark_lists_the_toc_chapters():
     listed = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "chapters.py"), "--list"],
                             check=True, capture_output=True, text=True).stdout.split()
-    assert listed[:3] == ["learning_to_execute", "npi", "numbers_as_bits"] and "conditional_masking" in listed
+    assert listed[:3] == ["learning_to_execute", "npi", "npi_sorting"] and "conditional_masking" in listed
 
 
 def test_graph_benchmark_runs_and_writes_json(tmp_path):

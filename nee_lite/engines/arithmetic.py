@@ -282,7 +282,7 @@ def heldout_experiment(config: ArithmeticConfig, train_config: TrainConfig, coun
             rows.append({"count": count, "seed": seed, "train_pairs": len(split.train),
                          "test_pairs": len(split.test), "exact_match": test["accuracy"],
                          "bit_accuracy": test["bit_accuracy"], "train_exact_match": fit["accuracy"],
-                         "wrong": test["wrong"][:5], "train_seconds": round(result.wall_time_s, 1),
+                         "wrong": test["wrong"][:5], "train_seconds": round(result.wall_time_s, 2),
                          "cpu_seconds": round(result.cpu_time_s, 1)})
     return rows
 
