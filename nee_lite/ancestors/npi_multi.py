@@ -82,8 +82,8 @@ def multi_addition_table(model: ProgramNPI, tests=ADDITION_TESTS, seed: int = 0)
 
 # ------------------------------------------------------------------------------ a new program, core frozen
 #: Where a new program's embedding starts: the old program that begins as it does (``MAX`` first calls
-#: ``BUBBLE``, as ``BUBBLESORT`` does). A random start was fragile: on one of the two multi-task cores (seed 1),
-#: one random draw of three left ``MAX`` returning at its first step, before calling ``BUBBLE``, on every array.
+#: ``BUBBLE``, as ``BUBBLESORT`` does). A random start was fragile: one random draw of ten (five on each multi-task
+#: core) left ``MAX`` returning at its first step, before calling ``BUBBLE``, on every array (seed 1's core).
 NEW_PROGRAM_START = {"MAX": "BUBBLESORT"}
 
 
