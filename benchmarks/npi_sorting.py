@@ -6,7 +6,8 @@ program learned with the core frozen.
 Per seed: the sorting NPI (``NPI_SORT``, as ``nee-lite train npi-sort``) and the LSTM (``SORT_LSTM``) trained from
 scratch on arrays of 1 to 8 digits, both scored on the same test arrays (``SORT_TESTS``); the multi-task NPI
 (``NPI_MULTI``) scored on addition (``ADDITION_TESTS``) and sorting, then given ``MAX`` trained with the core
-frozen, with the old programs' outputs compared before and after. Seed 0's multi-task NPI (before the
+frozen (its embedding started from ``BUBBLESORT``'s), scored on validation arrays of 1 to 8 digits and on the test
+lengths, with the old programs' outputs compared before and after. Seed 0's multi-task NPI (before the
 new programs) is saved as ``data/checkpoints/npi-multi``; ``beyond`` runs the shipped sorting NPI on 80 and 100
 digits. Writes JSON (default ``data/results/npi_sorting.json``);
 the chapter "NPI: sorting" reads it. Times are wall seconds on one thread of a shared 2-core CPU.
@@ -22,8 +23,9 @@ import torch
 
 from nee_lite.ancestors import npi_sort_env as S
 from nee_lite.ancestors.npi import ADDITION_TESTS, random_pairs
-from nee_lite.ancestors.npi_multi import (NPI_MULTI, add_programs, execute_addition, max_table,
-                                          multi_addition_table, train_multi_npi, train_new_programs)
+from nee_lite.ancestors.npi_multi import (MAX_VALIDATION, NEW_PROGRAM_TRAIN, NPI_MULTI, add_programs,
+                                          execute_addition, max_table, multi_addition_table, train_multi_npi,
+                                          train_new_programs)
 from nee_lite.ancestors.npi_sort import NPI_SORT, SORT_TESTS, execute_sort, sort_table, sort_validation, \
     train_sort_npi
 from nee_lite.ancestors.sort_lstm import SORT_LSTM, lstm_sort_table, train_sort_lstm
@@ -68,16 +70,36 @@ def multi_part(seed: int) -> dict:
 
 
 def new_program(model, seed: int) -> dict:
-    """``MAX`` learned with the core frozen; the old programs' outputs before and after."""
+    """``MAX`` learned with the core frozen; the old programs' outputs before and after; ``starts``: validation
+    exact match from a random embedding and from ``BUBBLESORT``'s, for five draws of the new entry."""
     old_arrays = S.random_arrays(100, (1, 24), seed=77)
     old_pairs = random_pairs(50, 30, seed=77)
     before = execute_sort(model, old_arrays).results, execute_addition(model, old_pairs)
     bigger = add_programs(model, ("MAX",), seed)
     started = time.perf_counter()
     train_new_programs(bigger, len(model.program_names), S.random_arrays(300, (1, 8), seed=500 + seed))
+    seconds = round(time.perf_counter() - started, 1)
     after = execute_sort(bigger, old_arrays).results, execute_addition(bigger, old_pairs)
-    return {"train_wall_time_s": round(time.perf_counter() - started, 1), "max": max_table(bigger, MAX_TESTS, seed),
-            "old_outputs_unchanged": before == after}
+    return {"train_wall_time_s": seconds, "validation": max_table(bigger, MAX_VALIDATION, 10_000 + seed)[0],
+            "max": max_table(bigger, MAX_TESTS, seed), "old_outputs_unchanged": before == after,
+            "starts": {str(start): [start_run(model, start, draw) for draw in range(5)]
+                       for start in (None, "BUBBLESORT")}}
+
+
+def start_run(model, start, draw: int) -> dict:
+    """``MAX`` from embedding ``start`` (None: random), entry and training arrays drawn with ``draw``."""
+    bigger = add_programs(model, ("MAX",), draw, None if start is None else {"MAX": start})
+    result = train_new_programs(bigger, len(model.program_names), S.random_arrays(300, (1, 8), seed=500 + draw),
+                                replace(NEW_PROGRAM_TRAIN, seed=draw))
+    arrays = S.random_arrays(*MAX_VALIDATION[0][::-1], seed=10_000 + draw)
+    pad = S.BatchSortPad(arrays)
+    with torch.no_grad():  # MAX's first decision, from the scratchpad as it starts: return (wrong) or call
+        _, returns, keys, _, _ = bigger.step(pad.observe(), torch.full((len(arrays),), len(model.program_names)),
+                                             None, bigger.environment_names.index("sort"))
+    bubble = bigger.program_names.index("BUBBLE")
+    return {"draw": draw, **max_table(bigger, MAX_VALIDATION, 10_000 + draw)[0],
+            "returns_at_once": (returns > 0).float().mean().item(),
+            "key_is_bubble": (keys.argmax(-1) == bubble).float().mean().item(), "final_loss": result.last("loss")}
 
 
 def new_part(seed: int) -> dict:

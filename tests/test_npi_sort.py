@@ -9,8 +9,9 @@ import torch
 
 from nee_lite.ancestors import npi_sort_env as S
 from nee_lite.ancestors.npi import TraceBatch
-from nee_lite.ancestors.npi_multi import add_programs, train_new_programs
-from nee_lite.ancestors.npi_sort import NPI_SORT, ProgramNPI, execute_sort, sort_calls, score_sorts, sort_table
+from nee_lite.ancestors import npi_multi
+from nee_lite.ancestors.npi_multi import add_programs, max_table, train_new_programs
+from nee_lite.ancestors.npi_sort import NPI_SORT, ProgramNPI, SortExecution, execute_sort, sort_calls, score_sorts, sort_table
 from nee_lite.cli.main import main
 from nee_lite.cli.registry import TASKS, shipped_checkpoint
 
@@ -91,6 +92,27 @@ def test_new_program_with_frozen_core_changes_nothing_old():
             assert torch.equal(value[:old], before[name][:old]) and not torch.equal(value[old:], before[name][old:])
         else:
             assert torch.equal(value, before[name]), name
+
+
+def test_new_program_starts_from_the_named_old_embedding_with_a_fresh_key():
+    torch.manual_seed(0)
+    model = ProgramNPI(NPI_SORT.model)
+    old = len(model.program_names)
+    bubblesort = model.program_embedding.weight[model.program_names.index("BUBBLESORT")]
+    started = add_programs(model, ("MAX",))
+    assert torch.equal(started.program_embedding.weight[old], bubblesort)
+    assert not any(torch.allclose(started.program_keys[old], key) for key in model.program_keys)
+    assert not torch.equal(add_programs(model, ("MAX",), start=None).program_embedding.weight[old], bubblesort)
+
+
+def test_max_is_exact_only_with_the_teachers_array(monkeypatch):
+    """A MAX that points at the maximum without running BUBBLE (the array left as it was) is not exact."""
+    def pointing_only(model, arrays, program):
+        return SortExecution([list(a) for a in arrays], [True] * len(arrays), 1, [max(a) for a in arrays], [])
+
+    monkeypatch.setattr(npi_multi, "execute_sort", pointing_only)
+    row = max_table(None, ((8, 20),))[0]
+    assert row["answer"] == 1.0 and row["exact_match"] < 0.2
 
 
 @pytest.mark.parametrize("content, message", [
