@@ -6,10 +6,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from dataclasses import replace
 
 from nee_lite.ancestors.lte import LTEConfig
-from nee_lite.ancestors.lte_grid import (GRID_CPU, GRID_PAPER, grid_run, grid_settings, relative_to_baseline,
-                                         summarize_grid)
+from nee_lite.ancestors.lte import LTETask, train_lte
+from nee_lite.ancestors.lte_grid import (GRID_CPU, GRID_PAPER, grid_budget, grid_run, grid_settings,
+                                         relative_to_baseline, summarize_grid)
 
 ROOT = Path(__file__).resolve().parent.parent
 TINY = {"length": 1, "nesting": 2, "model": LTEConfig(hidden=32, reverse=True), "batch_size": 32, "steps": 250,
@@ -64,3 +66,22 @@ def test_benchmark_writes_json_and_resumes(tmp_path):
     assert len(result["runs"][0]["grid"]) == GRID_CPU["length"] * GRID_CPU["nesting"]
     again = subprocess.run(command, check=True, capture_output=True, text=True).stdout
     assert "already in" in again and json.loads(out.read_text())["runs"] == result["runs"]
+
+
+def test_the_papers_optimizer_is_plain_sgd_at_a_rate_that_only_its_decay_lowers():
+    budget = grid_budget(GRID_PAPER, seed=0)
+    assert budget.optimizer == "sgd" and budget.lr == 0.5 and budget.grad_clip == 5.0
+    assert budget.warmup_steps == 0 and budget.min_lr_ratio == 1.0 and GRID_PAPER["lr_decay"] == 0.8
+    assert grid_budget(GRID_CPU, seed=0).optimizer == "adam"
+
+
+def test_the_decay_rule_lowers_the_rate_at_the_target_and_never_below_it():
+    task = LTETask(1, 1)  # the baseline trains at the target from the first check
+    small = LTEConfig(hidden=16, reverse=True)
+    budget = replace(grid_budget({**GRID_PAPER, "batch_size": 8}, seed=0, steps=40), lr=0.1, log_every=10)
+    _, _, run = train_lte(task, "baseline", small, budget, check_every=10, eval_count=20, progress=False,
+                          lr_decay=0.5)
+    checks = len(run.curve)  # one per 10 steps, and one at the end
+    assert checks == 4 and 0.5 ** checks <= run.lr_scale <= 0.5  # once on arrival, then on every stall
+    _, _, plain = train_lte(task, "naive", small, budget, check_every=10, eval_count=20, progress=False)
+    assert plain.lr_scale == 1.0

@@ -26,6 +26,19 @@ def test_loss_goes_down_and_history_is_logged():
     assert result.wall_time_s > 0 and 0 < result.cpu_time_s and result.steps == 300
 
 
+@pytest.mark.parametrize("optimizer", ["adam", "sgd"])
+def test_a_zero_learning_rate_factor_leaves_the_weights_as_they_were(optimizer):
+    seen, _ = split_numbers(NumberCodec(4), 0.25, seed=0)
+    model = MinOfTwo(MinOfTwoConfig(encoding="binary", bits=4, d_embed=4, hidden=16))
+    before = [p.detach().clone() for p in model.parameters()]
+    config = TrainConfig(steps=3, batch_size=8, lr=0.5, warmup_steps=0, optimizer=optimizer)
+    train(model, PairSampler(seen, 8), lambda m, batch: m.loss(*batch), config, progress=False,
+          lr_scale=lambda: 0.0)
+    assert all(torch.equal(a, b) for a, b in zip(before, model.parameters()))
+    with pytest.raises(ValueError, match="optimizer must be one of"):
+        TrainConfig(optimizer="adagrad")
+
+
 def test_same_seed_same_weights_other_seed_other_weights():
     first, _ = tiny_run(seed=3)
     again, _ = tiny_run(seed=3)

@@ -224,16 +224,20 @@ class CurriculumRun:
 
     curve: list[dict] = field(default_factory=list)
     levels: list[dict] = field(default_factory=list)
+    lr_scale: float = 1.0  # the learning rate's factor at the end, from ``lr_decay``
 
 
 def train_lte(task: LTETask, curriculum: str, model_config: LTEConfig, train_config: TrainConfig,
-              check_every: int = 100, eval_count: int = 300, progress: bool = True, device="cpu"):
+              check_every: int = 100, eval_count: int = 300, progress: bool = True, device="cpu",
+              lr_decay: float | None = None):
     """Train a :class:`CharSeq2Seq` on ``task`` with one of the four curricula.
 
     Every ``check_every`` steps it scores the model with teacher forcing on a fixed validation set at the
     current naive level (which may step it up) and on a fixed test set at the target difficulty (the curve of
-    the chapter's plot). Returns the model, the loop's :class:`~nee_lite.core.training.TrainResult` and the
-    :class:`CurriculumRun`.
+    the chapter's plot). ``lr_decay`` (the paper's rule, section 6: 0.8): the learning rate is multiplied by it at
+    the first check at the target level, then at every check whose score there did not improve on the best (the
+    paper watches its training set; here the validation programs of that level). Returns
+    the model, the loop's :class:`~nee_lite.core.training.TrainResult` and the :class:`CurriculumRun`.
     """
     torch.manual_seed(train_config.seed)
     model = CharSeq2Seq(model_config)
@@ -242,7 +246,7 @@ def train_lte(task: LTETask, curriculum: str, model_config: LTEConfig, train_con
     run = CurriculumRun()
     test = as_examples(task.programs(eval_count, "test", seed=train_config.seed))
     validation_sets: dict[tuple[int, int], list[Example]] = {}
-    steps_done = [0]
+    steps_done, scale, best = [0], [1.0], [-1.0]
 
     def check(net):
         level = (schedule.length, schedule.nesting)
@@ -251,6 +255,9 @@ def train_lte(task: LTETask, curriculum: str, model_config: LTEConfig, train_con
         validation = score_teacher_forced(net, validation_sets[level])
         run.curve.append({"step": steps_done[0], "test_per_character": score_teacher_forced(net, test),
                           "length": level[0], "nesting": level[1]})
+        if lr_decay is not None and level == (task.length, task.nesting):  # once on reaching it, then on stalls
+            scale[0], best[0] = (scale[0] * lr_decay, max(best[0], validation)) if validation <= best[0] or \
+                best[0] < 0 else (scale[0], validation)
         if schedule.update(validation):
             run.levels.append({"step": steps_done[0], "length": schedule.length, "nesting": schedule.nesting})
 
@@ -268,8 +275,9 @@ def train_lte(task: LTETask, curriculum: str, model_config: LTEConfig, train_con
         return loss, {"per_character": (hits.sum() / keep.sum()).item()}
 
     result = train(model, make_batch, loss_fn, train_config, device=device, description=f"LSTM, {curriculum}",
-                   progress=progress)
+                   progress=progress, lr_scale=(lambda: scale[0]) if lr_decay is not None else None)
     check(model)
+    run.lr_scale = scale[0]
     return model, result, run
 
 

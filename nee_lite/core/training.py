@@ -27,6 +27,9 @@ from .device import seed_everything
 __all__ = ["TrainConfig", "TrainResult", "Recipe", "train", "make_optimizer"]
 
 
+OPTIMIZERS = ("adam", "sgd")
+
+
 @dataclass
 class TrainConfig:
     """Budget and optimizer settings; everything a card needs to say how a model was trained."""
@@ -40,6 +43,11 @@ class TrainConfig:
     grad_clip: float | None = 1.0  # None: no clipping
     seed: int = 0
     log_every: int = 50
+    optimizer: str = "adam"  # "adam" (AdamW) or "sgd" (plain SGD, Learning to Execute's)
+
+    def __post_init__(self) -> None:
+        if self.optimizer not in OPTIMIZERS:
+            raise ValueError(f"optimizer must be one of {OPTIMIZERS}, not {self.optimizer!r}")
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -83,10 +91,14 @@ class TrainResult:
 
 
 def make_optimizer(model: nn.Module, config: TrainConfig):
-    """Adam (betas 0.9, 0.98 as in the transformer paper) with linear warm-up and cosine decay."""
-    optimizer = torch.optim.AdamW(
-        model.parameters(), lr=config.lr, betas=(0.9, 0.98), eps=1e-9, weight_decay=config.weight_decay
-    )
+    """Adam (betas 0.9, 0.98 as in the transformer paper), or plain SGD where ``config.optimizer`` says so, with
+    linear warm-up and cosine decay (``min_lr_ratio=1`` and no warm-up: a constant rate)."""
+    if config.optimizer == "sgd":
+        optimizer = torch.optim.SGD(model.parameters(), lr=config.lr, weight_decay=config.weight_decay)
+    else:
+        optimizer = torch.optim.AdamW(
+            model.parameters(), lr=config.lr, betas=(0.9, 0.98), eps=1e-9, weight_decay=config.weight_decay
+        )
 
     def lr_factor(step: int) -> float:
         if step < config.warmup_steps:
@@ -106,8 +118,12 @@ def train(
     device: torch.device | str = "cpu",
     description: str = "training",
     progress: bool = True,
+    lr_scale: Callable[[], float] | None = None,
 ) -> TrainResult:
-    """Train ``model`` in place for ``config.steps`` steps and return its :class:`TrainResult`."""
+    """Train ``model`` in place for ``config.steps`` steps and return its :class:`TrainResult`.
+
+    ``lr_scale``: a factor on the schedule's learning rate, read before every step, for a rule decided outside
+    the loop (Learning to Execute's: divide by 1.25 when validation stops improving)."""
     device = torch.device(device)
     generator = seed_everything(config.seed)
     model.to(device).train()
@@ -122,6 +138,9 @@ def train(
         loss.backward()
         if config.grad_clip is not None:
             nn.utils.clip_grad_norm_(model.parameters(), config.grad_clip)
+        if lr_scale is not None:
+            for group, scheduled in zip(optimizer.param_groups, scheduler.get_last_lr()):
+                group["lr"] = scheduled * lr_scale()
         optimizer.step()
         scheduler.step()
         for key, value in {"loss": loss.item(), **metrics}.items():
