@@ -61,6 +61,12 @@ assert counts == list(PAPER_COUNTS) and all(table2[c]["seeds"] == 5 for c in cou
 assert entry["train"]["weight_decay"] == TABLE_2.train.weight_decay == 0.1
 assert entry["train"]["steps"] == TABLE_2.train.steps
 assert all(table2[c]["train_min"] == 1.0 for c in counts)  # every engine fitted
+assert min(run["exact_match"] for run in runs) > 0.96  # no engine collapsed
+assert all(table2[c]["min"] == 1.0 for c in (256, 224, 192))
+assert all(0.997 < table2[c]["min"] < 1.0 for c in (128, 89))
+assert table2[76]["mean"] > table2[76]["paper"] > table2[76]["min"] > 0.98
+assert table2[64]["min"] > table2[64]["paper"] and table2[64]["mean"] > 0.98
+assert min(table2[c]["bit_min"] for c in counts) > 0.995
 '''
 
 # imports

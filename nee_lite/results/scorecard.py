@@ -24,7 +24,7 @@ from html import escape
 from ..ancestors.lte import LTE_ADD, LTE_PROGRAMS
 from ..ancestors.npi import NPI_ADD
 from ..ancestors.npi_sort import NPI_SORT
-from ..engines.arithmetic import PAPER_COUNTS, TABLE_2_MEMBERS
+from ..engines.arithmetic import PAPER_COUNTS
 from .paper import CLRS, PAPER, YAN, Reference
 
 __all__ = ["Line", "LINES", "scorecard", "render_html", "training_time", "scope", "SIZE_KEYS", "table_1_html",
@@ -108,10 +108,7 @@ LINES: list[Line] = [
     Line("Learning arithmetic", "12-bit multiplication, unseen pairs, the recipe from 3 seeds", "multiply-seeds",
          {"operation": "multiply"}, per_element=None, paper=PAPER[("multiply", 4096)], compare="exact"),
     *[Line("Learning arithmetic", f"Table 2: {count} numbers allowed, single engines", "addition-heldout",
-           {"count": count}, per_element=None, exact="single_min", mean="single_mean",
-           paper=PAPER[("addition-heldout", count)], compare="exact") for count in PAPER_COUNTS],
-    *[Line("Learning arithmetic", f"Table 2: {count} numbers allowed, ensembles of {TABLE_2_MEMBERS}",
-           "addition-heldout", {"count": count}, per_element=None, exact="min", mean="mean",
+           {"count": count}, per_element=None, exact="min", mean="mean",
            paper=PAPER[("addition-heldout", count)], compare="exact") for count in PAPER_COUNTS],
     *_graph_lines("Dijkstra", "dijkstra", "shortest paths", "dijkstra"),
     *_graph_lines("Prim", "prim", "minimum spanning tree", "mst-prim"),
