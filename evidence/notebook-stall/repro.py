@@ -160,10 +160,12 @@ def main() -> None:
     parser.add_argument("--fix", action="store_true", help="install _ext/kernel_client_wakeup.py (the fix)")
     args = parser.parse_args()
     if args.fix:
-        sys.path.insert(0, str(HERE.parent / "_ext"))
+        sys.path.insert(0, str(HERE.parent.parent / "_ext"))  # the repository's _ext/, as the book build
         import kernel_client_wakeup
+        import kernel_start_retry
 
         kernel_client_wakeup.install()
+        kernel_start_retry.install()
     if args.trace:
         sys.path.insert(0, str(HERE))
         import zmqtrace  # noqa: F401
