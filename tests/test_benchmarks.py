@@ -59,6 +59,20 @@ def test_addition_heldout_benchmark_validates_without_the_test_numbers(tmp_path)
     assert run["validation_pairs"] > 0 and {"train_seconds", "train_exact_match", "first_step_99"} <= set(run)
 
 
+def test_multiply_validation_benchmark_runs_and_summarizes(tmp_path):
+    out = tmp_path / "multiply.json"
+    subprocess.run([sys.executable, str(ROOT / "benchmarks" / "multiply_validation.py"), "--steps", "3",
+                    "--candidates", "ff512", "ff1024", "--seeds", "0", "--out", str(out)],
+                   check=True, capture_output=True, text=True)
+    result = json.loads(out.read_text())
+    assert [(run["candidate"], run["ff"]) for run in result["runs"]] == [("ff512", 512), ("ff1024", 1024)]
+    assert "--steps 3" in result["command"] and [row["seeds"] for row in result["summary"]] == [[0], [0]]
+    run = result["runs"][0]
+    # the validation pairs are carved from the training pairs: a tenth of them, the test pairs untouched
+    assert 0.08 < run["validation_pairs"] / (run["validation_pairs"] + run["train_pairs"]) < 0.12
+    assert run["train_pairs"] + run["validation_pairs"] == 38608 and run["cpu_seconds"] > 0
+
+
 def test_selection_sort_seeds_benchmark_runs_and_summarizes(tmp_path):
     out = tmp_path / "seeds.json"
     subprocess.run([sys.executable, str(ROOT / "benchmarks" / "selection_sort_seeds.py"), "--steps", "3",

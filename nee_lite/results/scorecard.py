@@ -24,7 +24,7 @@ from html import escape
 from ..ancestors.lte import LTE_ADD, LTE_PROGRAMS
 from ..ancestors.npi import NPI_ADD
 from ..ancestors.npi_sort import NPI_SORT
-from ..engines.arithmetic import PAPER_COUNTS
+from ..engines.arithmetic import MULTIPLY_MEMBERS, PAPER_COUNTS
 from .paper import CLRS, PAPER, YAN, Reference
 
 __all__ = ["Line", "LINES", "scorecard", "render_html", "training_time", "scope", "SIZE_KEYS", "table_1_html",
@@ -105,8 +105,11 @@ LINES: list[Line] = [
          paper=PAPER[("add", 256)], compare="exact"),
     Line("Learning arithmetic", "12-bit multiplication, unseen pairs", "multiply", {"test": "held-out pairs"},
          per_element=None, paper=PAPER[("multiply", 4096)], compare="exact"),
-    Line("Learning arithmetic", "12-bit multiplication, unseen pairs, the recipe from 3 seeds", "multiply-seeds",
+    Line("Learning arithmetic", "12-bit multiplication, unseen pairs, single engines from 3 seeds", "multiply-seeds",
          {"operation": "multiply"}, per_element=None, paper=PAPER[("multiply", 4096)], compare="exact"),
+    Line("Learning arithmetic", f"12-bit multiplication, unseen pairs, {MULTIPLY_MEMBERS} engines answering together, "
+         "from 3 seeds", "multiply-seeds", {"operation": "multiply"}, per_element=None, exact="ensemble_exact_match",
+         paper=PAPER[("multiply", 4096)], compare="exact"),
     *[Line("Learning arithmetic", f"Table 2: {count} numbers allowed, single engines", "addition-heldout",
            {"count": count}, per_element=None, exact="min", mean="mean",
            paper=PAPER[("addition-heldout", count)], compare="exact") for count in PAPER_COUNTS],

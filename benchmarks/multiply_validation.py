@@ -1,0 +1,143 @@
+"""Benchmark: choosing the multiplier's recipe on validation pairs, never on the test pairs.
+
+    python benchmarks/multiply_validation.py [--candidates ff512 ff1024 ...] [--seeds 0 1 2] [--steps N]
+                                             [--workers 1] [--out FILE]
+
+For each candidate and seed: the seed's split of `heldout_split("multiply", ...)` (a random 90 % of the ordered
+pairs whose product fits in 12 bits; the other 10 % are the test pairs, never read here), and inside its TRAINING
+pairs a validation split (`validation_split`: 10 % of the unordered training pairs, both orders together). One
+multiplier trains on the rest and is measured on the validation pairs (exact match, per bit, the first few it
+gets wrong) and on its own training pairs. Every candidate changes one thing from the 12,000-step budget of
+`nee_lite.engines.arithmetic.MULTIPLY`: see `CANDIDATES`. Writes JSON (default
+data/results/multiply_validation.json): the runs, and per candidate the mean and minimum over seeds.
+The decision rules, written before the runs, are in evidence/table2-collapse/multiply_rule2.md and
+multiply_rule3.md; `MULTIPLY` records the choice; chapter "Learning arithmetic" reads the file.
+"""
+
+import argparse
+import json
+import platform
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
+from pathlib import Path
+
+import torch
+
+from nee_lite.core.checkpoints import data_dir
+from nee_lite.core.device import cpu_kind, tune_cpu
+from nee_lite.core.encoding import NumberCodec
+from nee_lite.engines.arithmetic import (MULTIPLY, ArithmeticEnsemble, evaluate_pairs, heldout_split, member_seed,
+                                         train_arithmetic, validation_split)
+
+#: name -> (changes to the model, changes to the budget), relative to MULTIPLY with a 512-wide feed-forward layer
+#: (the adder's shape, the recipe before this benchmark).
+CANDIDATES = {
+    "ff512": ({"ff": 512}, {}),
+    "ff512-wd0.1": ({"ff": 512}, {"weight_decay": 0.1}),
+    "ff512-wd1.0": ({"ff": 512}, {"weight_decay": 1.0}),
+    "ff512-d64": ({"ff": 512, "d_model": 64}, {}),
+    "ff1024": ({"ff": 1024}, {}),
+    "ff2048": ({"ff": 2048}, {}),
+    "ff1024-24k": ({"ff": 1024}, {"steps": 24000}),
+    "ff1024-lr1e-3": ({"ff": 1024}, {"lr": 1e-3}),
+}
+
+
+def one_run(job) -> dict:
+    """One multiplier trained on the validation split's training pairs, measured on its validation pairs."""
+    name, seed, steps = job
+    tune_cpu(threads=1)
+    model_changes, budget_changes = CANDIDATES[name]
+    config = replace(MULTIPLY.model, **model_changes)
+    budget = replace(MULTIPLY.train, **budget_changes, seed=seed)
+    if steps is not None:  # a smoke test
+        budget = replace(budget, steps=steps, warmup_steps=min(budget.warmup_steps, steps))
+    codec = NumberCodec(config.bits)
+    split = validation_split(heldout_split("multiply", codec, seed=seed), "multiply", codec, seed=seed)
+    started = time.process_time()
+    model, _ = train_arithmetic(config, split.train, budget)
+    valid, fit = evaluate_pairs(model, split.test), evaluate_pairs(model, split.train)
+    cpu_seconds = time.process_time() - started  # training and measuring, one thread
+    return {"candidate": name, "seed": seed, "ff": config.ff, "d_model": config.d_model, "steps": budget.steps,
+            "lr": budget.lr, "weight_decay": budget.weight_decay, "train_pairs": fit["pairs"],
+            "validation_pairs": valid["pairs"], "train_exact_match": fit["accuracy"],
+            "validation_exact_match": valid["accuracy"], "validation_bit_accuracy": valid["bit_accuracy"],
+            "validation_wrong": valid["wrong"][:5], "cpu_seconds": round(cpu_seconds, 1)}
+
+
+def one_ensemble_run(job) -> dict:
+    """``members`` multipliers of the recipe on one seed's validation split (member k seeded by ``member_seed``),
+    and the validation exact match of the first 1, 2, ... of them answering together."""
+    seed, members, steps = job
+    tune_cpu(threads=1)
+    budget = replace(MULTIPLY.train, seed=seed)
+    if steps is not None:  # a smoke test
+        budget = replace(budget, steps=steps, warmup_steps=min(budget.warmup_steps, steps))
+    codec = NumberCodec(MULTIPLY.model.bits)
+    split = validation_split(heldout_split("multiply", codec, seed=seed), "multiply", codec, seed=seed)
+    started = time.process_time()
+    trained = [train_arithmetic(MULTIPLY.model, split.train, replace(budget, seed=member_seed(seed, k)))[0]
+               for k in range(members)]
+    rows = []
+    for size in range(1, members + 1):
+        valid = evaluate_pairs(ArithmeticEnsemble(trained[:size]), split.test)
+        rows.append({"members": size, "validation_exact_match": valid["accuracy"],
+                     "validation_bit_accuracy": valid["bit_accuracy"], "validation_wrong": valid["wrong"][:5]})
+    return {"seed": seed, "ff": MULTIPLY.model.ff, "member_seeds": [member_seed(seed, k) for k in range(members)],
+            "validation_pairs": len(split.test), "ensembles": rows,
+            "cpu_seconds": round(time.process_time() - started, 1)}
+
+
+def summarize(runs: list[dict]) -> list[dict]:
+    """Per candidate: mean and minimum over seeds of the validation exact match, and the fit."""
+    groups = {}
+    for run in runs:
+        groups.setdefault(run["candidate"], []).append(run)
+    return [{"candidate": name, "seeds": [r["seed"] for r in chosen],
+             "validation_mean": sum(r["validation_exact_match"] for r in chosen) / len(chosen),
+             "validation_min": min(r["validation_exact_match"] for r in chosen),
+             "train_min": min(r["train_exact_match"] for r in chosen)} for name, chosen in groups.items()]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--candidates", nargs="+", default=list(CANDIDATES), choices=list(CANDIDATES))
+    parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
+    parser.add_argument("--steps", type=int, default=None, help="default: each candidate's budget")
+    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--members", type=int, default=None,
+                        help="instead of the candidates: ensembles of up to this many engines of the recipe")
+    parser.add_argument("--out", type=Path, default=data_dir() / "results" / "multiply_validation.json")
+    args = parser.parse_args()
+    if args.members:
+        with ProcessPoolExecutor(args.workers) as pool:
+            runs = list(pool.map(one_ensemble_run, [(seed, args.members, args.steps) for seed in args.seeds]))
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps({"command": "python benchmarks/multiply_validation.py --members "
+                                        f"{args.members} --seeds " + " ".join(map(str, args.seeds))
+                                        + (f" --steps {args.steps}" if args.steps else ""),
+                                        "cpu_kind": cpu_kind(), "runs": runs}, indent=2) + "\n")
+        for run in runs:
+            print(run["seed"], [(row["members"], round(row["validation_exact_match"], 5)) for row in run["ensembles"]])
+        return
+    jobs = [(name, seed, args.steps) for name in args.candidates for seed in args.seeds]
+    with ProcessPoolExecutor(args.workers) as pool:
+        runs = list(pool.map(one_run, jobs))
+    result = {
+        "benchmark": "the multiplier's recipe chosen on validation pairs (12-bit multiplication, Yan et al. 2020)",
+        "command": "python benchmarks/multiply_validation.py --candidates " + " ".join(args.candidates)
+                   + " --seeds " + " ".join(map(str, args.seeds))
+                   + (f" --steps {args.steps}" if args.steps else ""),
+        "device": "cpu", "torch": torch.__version__, "python": platform.python_version(), "cpu_kind": cpu_kind(),
+        "runs": runs, "summary": summarize(runs),
+    }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(result, indent=2) + "\n")
+    for row in result["summary"]:
+        print(f"{row['candidate']:>14}: validation exact match mean {row['validation_mean']:.3%}, "
+              f"min {row['validation_min']:.3%}; training pairs fitted, min {row['train_min']:.2%}")
+
+
+if __name__ == "__main__":
+    main()
