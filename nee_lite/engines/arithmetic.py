@@ -322,10 +322,10 @@ _BUDGET = TrainConfig(steps=10000, batch_size=64, lr=3e-3, warmup_steps=100, min
 #: same split as this recipe's) fitted every training pair and were exact on every held-out pair.
 ADD = Recipe(model=_SHAPE, train=replace(_BUDGET, weight_decay=0.1))
 #: The shipped 12-bit multiplication engine, trained on 90 % of the valid pairs.
-#: Its feed-forward layer is twice the adder's (1,024): with 512, one seed in three missed a held-out product. The
-#: width was chosen on validation pairs carved from the training pairs (seeds 0 to 2: 99.77 / 99.95 / 99.64 %
-#: exact, against 99.66 / 99.59 / 99.59 % with 512; weight decay 0.1 or 1.0 and d_model 64 did worse on seed 0;
-#: evidence/table2-collapse/multiply_rule2.md).
+#: Its feed-forward layer is twice the adder's (1,024), chosen on validation pairs carved from the training pairs
+#: (seeds 0 to 2: 99.77 / 99.95 / 99.64 % exact, against 99.66 / 99.59 / 99.59 % with 512; weight decay 0.1 or 1.0
+#: and d_model 64 did worse on seed 0; evidence/table2-collapse/multiply_rule2.md). On the held-out products seeds 0
+#: and 1 are exact and seed 2 misses one, with 512 as with 1,024.
 MULTIPLY = Recipe(model=replace(_SHAPE, operation="multiply", bits=12, ff=1024),
                   train=replace(_BUDGET, steps=12000, batch_size=256))
 #: Multiplication over seeds answers with 3 engines of the recipe per seed (ArithmeticEnsemble): chosen on the same
