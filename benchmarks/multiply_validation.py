@@ -10,8 +10,8 @@ multiplier trains on the rest and is measured on the validation pairs (exact mat
 gets wrong) and on its own training pairs. Every candidate changes one thing from the 12,000-step budget of
 `nee_lite.engines.arithmetic.MULTIPLY`: see `CANDIDATES`. Writes JSON (default
 data/results/multiply_validation.json): the runs, and per candidate the mean and minimum over seeds.
-The decision rules, written before the runs, are in evidence/table2-collapse/multiply_rule2.md and
-multiply_rule3.md; `MULTIPLY` records the choice; chapter "Learning arithmetic" reads the file.
+The decision rules, written before the runs, are in evidence/table2-collapse/multiply_rule2.md to
+multiply_rule5.md; `MULTIPLY` records the choice; chapter "Learning arithmetic" reads the file.
 """
 
 import argparse
@@ -30,8 +30,9 @@ from nee_lite.core.encoding import NumberCodec
 from nee_lite.engines.arithmetic import (MULTIPLY, ArithmeticEnsemble, evaluate_pairs, heldout_split, member_seed,
                                          train_arithmetic, validation_split)
 
-#: name -> (changes to the model, changes to the budget), relative to MULTIPLY with a 512-wide feed-forward layer
-#: (the adder's shape, the recipe before this benchmark).
+#: The adder's shape on 12-bit multiplication (the recipe before this benchmark): every candidate is relative to it.
+BASE = replace(MULTIPLY.model, ff=512, encoder_layers=1, decoder_layers=1)
+#: name -> (changes to BASE, changes to MULTIPLY's budget).
 CANDIDATES = {
     "ff512": ({"ff": 512}, {}),
     "ff512-wd0.1": ({"ff": 512}, {"weight_decay": 0.1}),
@@ -41,6 +42,10 @@ CANDIDATES = {
     "ff2048": ({"ff": 2048}, {}),
     "ff1024-24k": ({"ff": 1024}, {"steps": 24000}),
     "ff1024-lr1e-3": ({"ff": 1024}, {"lr": 1e-3}),
+    "ff1024-enc2": ({"ff": 1024, "encoder_layers": 2}, {}),
+    "ff1024-dec2": ({"ff": 1024, "decoder_layers": 2}, {}),
+    "ff1024-enc2-dec2": ({"ff": 1024, "encoder_layers": 2, "decoder_layers": 2}, {}),
+    "ff512-enc2-dec2": ({"ff": 512, "encoder_layers": 2, "decoder_layers": 2}, {}),
 }
 
 
@@ -49,7 +54,7 @@ def one_run(job) -> dict:
     name, seed, steps = job
     tune_cpu(threads=1)
     model_changes, budget_changes = CANDIDATES[name]
-    config = replace(MULTIPLY.model, **model_changes)
+    config = replace(BASE, **model_changes)
     budget = replace(MULTIPLY.train, **budget_changes, seed=seed)
     if steps is not None:  # a smoke test
         budget = replace(budget, steps=steps, warmup_steps=min(budget.warmup_steps, steps))
@@ -59,7 +64,8 @@ def one_run(job) -> dict:
     model, _ = train_arithmetic(config, split.train, budget)
     valid, fit = evaluate_pairs(model, split.test), evaluate_pairs(model, split.train)
     cpu_seconds = time.process_time() - started  # training and measuring, one thread
-    return {"candidate": name, "seed": seed, "ff": config.ff, "d_model": config.d_model, "steps": budget.steps,
+    return {"candidate": name, "seed": seed, "ff": config.ff, "d_model": config.d_model,
+            "encoder_layers": config.encoder_layers, "decoder_layers": config.decoder_layers, "steps": budget.steps,
             "lr": budget.lr, "weight_decay": budget.weight_decay, "train_pairs": fit["pairs"],
             "validation_pairs": valid["pairs"], "train_exact_match": fit["accuracy"],
             "validation_exact_match": valid["accuracy"], "validation_bit_accuracy": valid["bit_accuracy"],

@@ -1,9 +1,13 @@
 """The benchmark scripts run (with a tiny budget): they measure speed, the tests only check they work."""
 
+import importlib.util
 import json
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
+
+from nee_lite.engines.arithmetic import MULTIPLY
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -62,11 +66,12 @@ def test_addition_heldout_benchmark_validates_without_the_test_numbers(tmp_path)
 def test_multiply_validation_benchmark_runs_and_summarizes(tmp_path):
     out = tmp_path / "multiply.json"
     subprocess.run([sys.executable, str(ROOT / "benchmarks" / "multiply_validation.py"), "--steps", "3",
-                    "--candidates", "ff512", "ff1024", "--seeds", "0", "--out", str(out)],
+                    "--candidates", "ff512", "ff1024", "ff1024-dec2", "--seeds", "0", "--out", str(out)],
                    check=True, capture_output=True, text=True)
     result = json.loads(out.read_text())
-    assert [(run["candidate"], run["ff"]) for run in result["runs"]] == [("ff512", 512), ("ff1024", 1024)]
-    assert "--steps 3" in result["command"] and [row["seeds"] for row in result["summary"]] == [[0], [0]]
+    assert [(run["candidate"], run["ff"], run["decoder_layers"]) for run in result["runs"]] == [
+        ("ff512", 512, 1), ("ff1024", 1024, 1), ("ff1024-dec2", 1024, 2)]
+    assert "--steps 3" in result["command"] and [row["seeds"] for row in result["summary"]] == [[0]] * 3
     run = result["runs"][0]
     # the validation pairs are carved from the training pairs: a tenth of them, the test pairs untouched
     assert 0.08 < run["validation_pairs"] / (run["validation_pairs"] + run["train_pairs"]) < 0.12
@@ -86,3 +91,17 @@ def test_selection_sort_seeds_benchmark_runs_and_summarizes(tmp_path):
     row = result["summary"][0]["table"][0]
     assert row["seeds"] == 1 and row["exact_match_min"] == row["exact_match_mean"]
     assert result["runs"][0]["train_seconds"] > 0 and result["summary"][0]["meets_bar"] is False  # 3 steps
+
+
+def test_multiply_recipe_is_the_candidate_the_validation_record_chose():
+    """The benchmark's candidates are relative to the adder's shape, not to the recipe they chose: the adopted
+    candidate rebuilds MULTIPLY's model exactly, and it has the best mean of those run on all three seeds."""
+    spec = importlib.util.spec_from_file_location("multiply_validation", ROOT / "benchmarks" / "multiply_validation.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    model_changes, budget_changes = bench.CANDIDATES["ff1024-dec2"]
+    assert replace(bench.BASE, **model_changes) == MULTIPLY.model and not budget_changes
+    assert (bench.BASE.ff, bench.BASE.encoder_layers, bench.BASE.decoder_layers) == (512, 1, 1)
+    record = json.loads((ROOT / "data" / "results" / "multiply_validation.json").read_text())
+    complete = [row for row in record["summary"] if row["seeds"] == [0, 1, 2]]
+    assert max(complete, key=lambda row: row["validation_mean"])["candidate"] == "ff1024-dec2"

@@ -1,11 +1,12 @@
-"""Write data/results/multiply_validation.json from the runs kept in multiply_candidates/ (made with
-multiply_validation.py / multiply_candidates.py, before benchmarks/multiply_validation.py existed; that benchmark
-repeats the same runs: same splits, seeds and budgets) and the ensemble runs of benchmarks/multiply_validation.py
---members 3 (one file per seed, given on the command line).
+"""Write data/results/multiply_validation.json from the runs kept in multiply_candidates/: the first ones made
+with multiply_validation.py / multiply_candidates.py, before benchmarks/multiply_validation.py existed (that
+benchmark repeats the same runs: same splits, seeds and budgets), the depth candidates of multiply_rule5.md made
+with the benchmark, and the ensemble runs of benchmarks/multiply_validation.py --members 3 (one file per seed): those
+of the recipe now (dec2_ens_seed*.json) and those of the 1 + 1-layer recipe before it (ens_seed*.json).
 
-    python evidence/table2-collapse/assemble_multiply_validation.py ENSEMBLE_SEED0.json ENSEMBLE_SEED1.json ...
+    python evidence/table2-collapse/assemble_multiply_validation.py
 """
-import json, platform, sys
+import json, platform
 from dataclasses import replace
 from pathlib import Path
 import torch
@@ -37,22 +38,35 @@ for file, name in NAMES.items():
                      "train_pairs": sizes[seed][0], "validation_pairs": sizes[seed][1],
                      "train_exact_match": row["fit"], "validation_exact_match": row["validation"],
                      "validation_wrong": row["wrong"], "cpu_seconds": row["cpu"]})
+for file in ("depth_seed0.json", "depth_seeds12.json"):  # already in the benchmark's shape
+    runs += json.loads((HERE / "multiply_candidates" / file).read_text())["runs"]
+for run in runs:
+    run.setdefault("encoder_layers", 1)
+    run.setdefault("decoder_layers", 1)
 summary = []
-for name in NAMES.values():
+for name in dict.fromkeys(run["candidate"] for run in runs):
     chosen = [r for r in runs if r["candidate"] == name]
     summary.append({"candidate": name, "seeds": [r["seed"] for r in chosen],
                     "validation_mean": sum(r["validation_exact_match"] for r in chosen) / len(chosen),
                     "validation_min": min(r["validation_exact_match"] for r in chosen),
                     "train_min": min(r["train_exact_match"] for r in chosen)})
-ensembles = [json.loads(Path(f).read_text())["runs"][0] for f in sys.argv[1:]]
+def ensemble_runs(pattern):
+    return [json.loads((HERE / "multiply_candidates" / pattern.format(seed)).read_text())["runs"][0]
+            for seed in (0, 1, 2)]
+
+
+ensembles, ensembles_before = ensemble_runs("dec2_ens_seed{}.json"), ensemble_runs("ens_seed{}.json")
+summary_names = [row["candidate"] for row in summary]
 result = {
     "benchmark": "the multiplier's recipe chosen on validation pairs (12-bit multiplication, Yan et al. 2020)",
-    "command": "python benchmarks/multiply_validation.py --candidates " + " ".join(NAMES.values())
+    "command": "python benchmarks/multiply_validation.py --candidates " + " ".join(summary_names)
                + " --seeds 0 1 2; python benchmarks/multiply_validation.py --members 3 --seeds 0 1 2",
     "note": "A candidate that fell below the reference on seed 0 was not run on seeds 1 and 2 (the decision rules "
-            "in evidence/table2-collapse/multiply_rule2.md to multiply_rule4.md were written before the runs).",
+            "in evidence/table2-collapse/multiply_rule2.md to multiply_rule5.md were written before the runs). "
+            "'ensembles' are of the recipe now (2 decoder layers); 'ensembles_before' of the 1 + 1-layer recipe "
+            "before it (ff1024).",
     "device": "cpu", "torch": torch.__version__, "python": platform.python_version(), "cpu_kind": cpu_kind(),
-    "runs": runs, "summary": summary, "ensembles": ensembles,
+    "runs": runs, "summary": summary, "ensembles": ensembles, "ensembles_before": ensembles_before,
 }
 out = Path("data/results/multiply_validation.json")
 out.write_text(json.dumps(result, indent=2) + "\n")

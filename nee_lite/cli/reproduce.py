@@ -201,7 +201,8 @@ def _table_2_job(job, progress: bool = False, device="cpu") -> list[dict]:
 
 def multiply_seeds_table(run: Run) -> dict:
     """The shipped multiplier's recipe trained from seeds 0, 1 and 2 (each its own held-out pairs), with
-    :data:`MULTIPLY_MEMBERS` engines per seed: each seed's single engine and its engines answering together."""
+    :data:`MULTIPLY_MEMBERS` engines per seed: each seed's single engine and, with more than one, its engines
+    answering together."""
     recipe, seeds = MULTIPLY, tuple(run.seed + s for s in (0, 1, 2))
     if run.quick:
         recipe, seeds = recipe.with_seed(0, steps=QUICK_STEPS), (run.seed,)
@@ -300,8 +301,9 @@ EXPERIMENTS = {
                    f"Table 2: addition with only some numbers allowed in training, single engines, "
                    f"{len(TABLE_2_SEEDS)} seeds",
                    "arithmetic", addition_heldout_table),
-        Experiment("multiply-seeds", f"12-bit multiplication, the shipped recipe from 3 seeds, {MULTIPLY_MEMBERS} "
-                   "engines each: training and held-out pairs", "arithmetic", multiply_seeds_table),
+        Experiment("multiply-seeds", "12-bit multiplication, the shipped recipe from 3 seeds, "
+                   + (f"{MULTIPLY_MEMBERS} engines each" if MULTIPLY_MEMBERS > 1 else "one engine each")
+                   + ": training and held-out pairs", "arithmetic", multiply_seeds_table),
         Experiment("seq2seq-baselines", "Figure 3: seq2seq sorters, one-hot (the paper's) and binary with and "
                    "without encoder positions, 3 seeds", "attention_collapse", seq2seq_baselines_table),
     )

@@ -107,9 +107,10 @@ LINES: list[Line] = [
          per_element=None, paper=PAPER[("multiply", 4096)], compare="exact"),
     Line("Learning arithmetic", "12-bit multiplication, unseen pairs, single engines from 3 seeds", "multiply-seeds",
          {"operation": "multiply"}, per_element=None, paper=PAPER[("multiply", 4096)], compare="exact"),
-    Line("Learning arithmetic", f"12-bit multiplication, unseen pairs, {MULTIPLY_MEMBERS} engines answering together, "
-         "from 3 seeds", "multiply-seeds", {"operation": "multiply"}, per_element=None, exact="ensemble_exact_match",
-         paper=PAPER[("multiply", 4096)], compare="exact"),
+    *([Line("Learning arithmetic", f"12-bit multiplication, unseen pairs, {MULTIPLY_MEMBERS} engines answering "
+            "together, from 3 seeds", "multiply-seeds", {"operation": "multiply"}, per_element=None,
+            exact="ensemble_exact_match", paper=PAPER[("multiply", 4096)], compare="exact")]
+      if MULTIPLY_MEMBERS > 1 else []),  # one line for engines answering together, when there are several
     *[Line("Learning arithmetic", f"Table 2: {count} numbers allowed, single engines", "addition-heldout",
            {"count": count}, per_element=None, exact="min", mean="mean",
            paper=PAPER[("addition-heldout", count)], compare="exact") for count in PAPER_COUNTS],
