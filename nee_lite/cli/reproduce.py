@@ -214,7 +214,8 @@ def multiply_seeds_table(run: Run) -> dict:
 
 def seq2seq_baselines_table(run: Run) -> dict:
     """Chapter "Attention collapse": the paper's one-hot seq2seq baseline, the binary one, and the binary one
-    without encoder positions, 3 seeds each (:func:`~nee_lite.engines.seq2seq.baseline_variants`)."""
+    without encoder positions, :data:`~nee_lite.engines.seq2seq.VARIANT_SEEDS` seeds each
+    (:func:`~nee_lite.engines.seq2seq.baseline_variants`)."""
     seeds, budget, lengths = tuple(run.seed + s for s in VARIANT_SEEDS), SORT_BASELINE.train, {}
     if run.quick:
         seeds, budget = (run.seed,), replace(budget, steps=QUICK_STEPS, warmup_steps=5)
@@ -305,7 +306,8 @@ EXPERIMENTS = {
                    + (f"{MULTIPLY_MEMBERS} engines each" if MULTIPLY_MEMBERS > 1 else "one engine each")
                    + ": training and held-out pairs", "arithmetic", multiply_seeds_table),
         Experiment("seq2seq-baselines", "Figure 3: seq2seq sorters, one-hot (the paper's) and binary with and "
-                   "without encoder positions, 3 seeds", "attention_collapse", seq2seq_baselines_table),
+                   f"without encoder positions, {len(VARIANT_SEEDS)} seeds", "attention_collapse",
+                   seq2seq_baselines_table),
     )
 }
 
