@@ -14,18 +14,15 @@ data/results/addition_validation.json): the runs, and per weight decay and count
 """
 
 import argparse
-import json
-import platform
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 
-import torch
-
 from nee_lite.core.checkpoints import data_dir
-from nee_lite.core.device import cpu_kind, tune_cpu
+from nee_lite.core.device import tune_cpu
 from nee_lite.core.encoding import NumberCodec
 from nee_lite.engines.arithmetic import ADD, evaluate_pairs, heldout_split, train_arithmetic, validation_split
+from nee_lite.results.store import write_cpu_record
 
 
 def one_run(job) -> dict:
@@ -72,16 +69,12 @@ def main() -> None:
         runs = list(pool.map(one_run, jobs))
     extra = [*(["--steps", str(args.steps)] if args.steps else []),
              *(["--batch-size", str(args.batch_size)] if args.batch_size else [])]
-    result = {
-        "benchmark": "Table 2's recipe chosen on validation numbers (addition, Yan et al. 2020)",
-        "command": "python benchmarks/addition_heldout.py " + " ".join(
+    result = write_cpu_record(
+        args.out, "Table 2's recipe chosen on validation numbers (addition, Yan et al. 2020)",
+        "python benchmarks/addition_heldout.py " + " ".join(
             ["--counts", *map(str, args.counts), "--seeds", *map(str, args.seeds), "--weight-decay",
              *map(str, args.weight_decay), *extra]),
-        "device": "cpu", "torch": torch.__version__, "python": platform.python_version(), "cpu_kind": cpu_kind(),
-        "runs": runs, "summary": summarize(runs),
-    }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(result, indent=2) + "\n")
+        runs=runs, summary=summarize(runs))
     for row in result["summary"]:
         print(f"weight decay {row['weight_decay']}, {row['count']:>4} numbers: validation exact match mean "
               f"{row['validation_mean']:.2%}, min {row['validation_min']:.2%}; training pairs fitted, min "

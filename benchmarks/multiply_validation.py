@@ -16,19 +16,17 @@ multiply_rule5.md; `MULTIPLY` records the choice; chapter "Learning arithmetic" 
 
 import argparse
 import json
-import platform
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from pathlib import Path
-
-import torch
 
 from nee_lite.core.checkpoints import data_dir
 from nee_lite.core.device import cpu_kind, tune_cpu
 from nee_lite.core.encoding import NumberCodec
 from nee_lite.engines.arithmetic import (MULTIPLY, ArithmeticEnsemble, evaluate_pairs, heldout_split, member_seed,
                                          train_arithmetic, validation_split)
+from nee_lite.results.store import write_cpu_record
 
 #: The adder's shape on 12-bit multiplication (the recipe before this benchmark): every candidate is relative to it.
 BASE = replace(MULTIPLY.model, ff=512, encoder_layers=1, decoder_layers=1)
@@ -130,16 +128,11 @@ def main() -> None:
     jobs = [(name, seed, args.steps) for name in args.candidates for seed in args.seeds]
     with ProcessPoolExecutor(args.workers) as pool:
         runs = list(pool.map(one_run, jobs))
-    result = {
-        "benchmark": "the multiplier's recipe chosen on validation pairs (12-bit multiplication, Yan et al. 2020)",
-        "command": "python benchmarks/multiply_validation.py --candidates " + " ".join(args.candidates)
-                   + " --seeds " + " ".join(map(str, args.seeds))
-                   + (f" --steps {args.steps}" if args.steps else ""),
-        "device": "cpu", "torch": torch.__version__, "python": platform.python_version(), "cpu_kind": cpu_kind(),
-        "runs": runs, "summary": summarize(runs),
-    }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(result, indent=2) + "\n")
+    result = write_cpu_record(
+        args.out, "the multiplier's recipe chosen on validation pairs (12-bit multiplication, Yan et al. 2020)",
+        "python benchmarks/multiply_validation.py --candidates " + " ".join(args.candidates)
+        + " --seeds " + " ".join(map(str, args.seeds)) + (f" --steps {args.steps}" if args.steps else ""),
+        runs=runs, summary=summarize(runs))
     for row in result["summary"]:
         print(f"{row['candidate']:>14}: validation exact match mean {row['validation_mean']:.3%}, "
               f"min {row['validation_min']:.3%}; training pairs fitted, min {row['train_min']:.2%}")

@@ -19,6 +19,7 @@ from ..core.checkpoints import data_dir
 from ..core.device import cpu_kind, device_name
 
 __all__ = ["ROOT", "git_commit", "environment", "results_path", "read_results", "write_results", "display_path",
+           "write_cpu_record",
            "summarize_seeds"]
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -47,6 +48,17 @@ def environment(device: torch.device, git: dict | None = None) -> dict:
             "torch": torch.__version__, "python": platform.python_version(), "platform": platform.platform(),
             "git": git if git is not None else git_commit(),
             "date": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+
+
+def write_cpu_record(path: Path, benchmark: str, command: str, **body) -> dict:
+    """Write a CPU benchmark's JSON record to ``path``: what it measured, the command that repeats it, the
+    versions and CPU kind it ran with, then ``body`` (its runs and summary). Returns the record."""
+    record = {"benchmark": benchmark, "command": command, "device": "cpu", "torch": torch.__version__,
+              "python": platform.python_version(), "cpu_kind": cpu_kind(), **body}
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(record, indent=2) + "\n")
+    return record
 
 
 def results_path(out: Path) -> Path:
