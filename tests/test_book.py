@@ -104,9 +104,10 @@ def test_pages_load_their_scripts_from_the_book_not_a_cdn():
 
 
 def test_every_chapter_has_objectives_time_summary_and_exercises_with_solutions():
-    """Chapters have the book's shape; the appendix's recipe notes (``recipes_*``) are records, not lessons."""
+    """Chapters have the book's shape; the appendix's recipe notes (``recipes_*``) are records, not lessons, and
+    the first page (``intro``, a notebook or not) is a map of the book."""
     for path in NOTEBOOKS:
-        if path.name.startswith("recipes_"):
+        if path.name.startswith("recipes_") or path.stem == "intro":
             continue
         text = "\n".join("".join(c["source"]) for c in json.loads(path.read_text())["cells"]
                          if c["cell_type"] == "markdown")
