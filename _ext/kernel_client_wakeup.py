@@ -1,4 +1,4 @@
-"""Fix for a lost wake-up in the notebook executor (issue #20): a cell's reply arrives, nobody notices until the timeout.
+"""Fix for a lost wake-up in the notebook executor : a cell's reply arrives, nobody notices until the timeout.
 
 What happened. Executing a chapter, nbclient waits for each cell's ``execute_reply`` with
 ``await shell_channel.get_msg(timeout)``, a ``zmq.asyncio`` poll that sleeps until the event loop sees the shell
@@ -25,7 +25,7 @@ its own sends: check the socket's pending events and schedule its handler if a m
 Installed for the test suite by the repository's ``conftest.py`` (nbmake executes the chapters in pytest's
 process) and for the book build as a Sphinx extension (``_config.yml``, ``sphinx.local_extensions``: myst-nb
 executes the chapters in the build's process). ``tests/test_kernel_client_wakeup.py`` reproduces the lost wake-up
-deterministically and checks the fix.
+deterministically and checks the fix. docs/notebook-executor.md says when to drop it.
 """
 
 from __future__ import annotations

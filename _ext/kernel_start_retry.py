@@ -1,11 +1,11 @@
-"""Retry a kernel that died at start-up because another process took one of its ports (issue #20).
+"""Retry a kernel that died at start-up because another process took one of its ports.
 
 jupyter_client chooses a kernel's five ports by binding port 0 and closing the socket, writes them into the
 connection file, and starts the kernel, which binds them a second or more later (more on a busy machine). Another
 process starting a kernel in that window can be handed the same port by the operating system. The kernel that binds
 second dies at once ("ZMQError: Address already in use") and nbclient raises "Kernel died before replying to
-kernel_info". Seen here once in about 20 kernel pairs started in the same second (evidence/notebook-stall/fix_C2.out); it is a
-fast failure, not the stall of issue #20 (see kernel_client_wakeup.py), but it fails a test or a build at random
+kernel_info". Seen here once in about 20 kernel pairs started in the same second; it is a
+fast failure, not the stall of kernel_client_wakeup.py (docs/notebook-executor.md), but it fails a test or a build at random
 when two builds or test runs share a machine. jupyter_client's LocalPortCache prevents it only within one process.
 
 The fix: when the kernel client's start-up fails that way, start a new kernel (new ports, new connection file)

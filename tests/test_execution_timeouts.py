@@ -1,6 +1,6 @@
 """Fail fast: a cell that hangs fails the test run and the book build within the per-cell timeout, naming the cell.
 
-Issue #20: a build sat idle for 900 s (the old per-cell timeout) in one chapter. The timeout is now sized from the
+A build once sat idle for 900 s (the old per-cell timeout) in one chapter. The timeout is now sized from the
 measured cell times (``SLOWEST_CELL_SECONDS``), the same for nbmake and the book build, and these tests execute a
 small notebook (made here, not part of the book) whose cell sleeps past a short timeout, through both paths.
 """

@@ -1,4 +1,4 @@
-"""Issue #20: the lost wake-up behind the 900 s stall, reproduced deterministically, and its fix (_ext/).
+"""The lost wake-up behind the 900 s stall, reproduced deterministically, and its fix (_ext/).
 
 A client socket waits for a reply (as nbclient waits for a cell's execute_reply); the reply arrives; before the event
 loop looks, the client sends a message through jupyter_client's Session (as nbclient's Output-widget mimic does while

@@ -1,4 +1,4 @@
-"""Issue #20: a kernel whose port another process took dies at start-up; nbclient now starts a new one (_ext/)."""
+"""A kernel whose port another process took dies at start-up; nbclient now starts a new one (_ext/)."""
 
 import atexit
 import socket
