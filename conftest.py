@@ -1,9 +1,11 @@
 """Loaded by pytest before it collects anything (tests and chapters alike).
 
-nbmake executes each chapter in this process with nbclient. Two fixes (``_ext/``, docs/notebook-executor.md), which the book
-build installs as Sphinx extensions (``_config.yml``): ``kernel_client_wakeup`` (the lost wake-up that made a cell
-wait for the whole per-cell timeout although the kernel had answered) and ``kernel_start_retry`` (a kernel that
-died at start-up because another process took one of its ports is started again with new ports).
+nbmake executes each chapter in this process with nbclient. Two fixes (``_ext/``,
+docs/notebook-executor.md), which the book build installs as Sphinx extensions
+(``_config.yml``): ``kernel_client_wakeup`` (the lost wake-up that made a cell wait for
+the whole per-cell timeout although the kernel had answered) and ``kernel_start_retry``
+(a kernel that died at start-up because another process took one of its ports is started
+again with new ports).
 """
 
 import sys

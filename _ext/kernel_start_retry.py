@@ -1,16 +1,20 @@
 """Retry a kernel that died at start-up because another process took one of its ports.
 
-jupyter_client chooses a kernel's five ports by binding port 0 and closing the socket, writes them into the
-connection file, and starts the kernel, which binds them a second or more later (more on a busy machine). Another
-process starting a kernel in that window can be handed the same port by the operating system. The kernel that binds
-second dies at once ("ZMQError: Address already in use") and nbclient raises "Kernel died before replying to
-kernel_info". Seen here once in about 20 kernel pairs started in the same second; it is a
-fast failure, not the stall of kernel_client_wakeup.py (docs/notebook-executor.md), but it fails a test or a build at random
-when two builds or test runs share a machine. jupyter_client's LocalPortCache prevents it only within one process.
+jupyter_client chooses a kernel's five ports by binding port 0 and closing the socket,
+writes them into the connection file, and starts the kernel, which binds them a second
+or more later (more on a busy machine). Another process starting a kernel in that window
+can be handed the same port by the operating system. The kernel that binds second dies
+at once ("ZMQError: Address already in use") and nbclient raises "Kernel died before
+replying to kernel_info". Seen here once in about 20 kernel pairs started in the same
+second; it is a fast failure, not the stall of kernel_client_wakeup.py
+(docs/notebook-executor.md), but it fails a test or a build at random when two builds or
+test runs share a machine. jupyter_client's LocalPortCache prevents it only within one
+process.
 
-The fix: when the kernel client's start-up fails that way, start a new kernel (new ports, new connection file)
-with the same arguments, up to ``ATTEMPTS`` times in all. A kernel that dies for another reason dies again and
-the error is raised as before. Installed with kernel_client_wakeup (conftest.py, _config.yml).
+The fix: when the kernel client's start-up fails that way, start a new kernel (new
+ports, new connection file) with the same arguments, up to ``ATTEMPTS`` times in all. A
+kernel that dies for another reason dies again and the error is raised as before.
+Installed with kernel_client_wakeup (conftest.py, _config.yml).
 """
 
 from __future__ import annotations
@@ -26,7 +30,9 @@ DIED = "Kernel died before replying to kernel_info"
 
 
 def installed() -> bool:
-    return getattr(NotebookClient.async_start_new_kernel_client, "_retries_dead_kernels", False)
+    return getattr(
+        NotebookClient.async_start_new_kernel_client, "_retries_dead_kernels", False
+    )
 
 
 def install() -> None:
@@ -47,11 +53,21 @@ def install() -> None:
             try:
                 return await start_client(self)
             except RuntimeError as error:
-                if DIED not in str(error) or attempt == ATTEMPTS or not hasattr(self, "_kernel_start_arguments"):
+                if (
+                    DIED not in str(error)
+                    or attempt == ATTEMPTS
+                    or not hasattr(self, "_kernel_start_arguments")
+                ):
                     raise
-                self.log.warning("%s (attempt %d of %d; a port taken by another process?): starting a new kernel",
-                                 DIED, attempt, ATTEMPTS)
-                # nbclient has shut the dead kernel down and dropped its manager; a new one picks new ports.
+                self.log.warning(
+                    "%s (attempt %d of %d; a port taken by another process?): "
+                    "starting a new kernel",
+                    DIED,
+                    attempt,
+                    ATTEMPTS,
+                )
+                # nbclient has shut the dead kernel down and dropped its manager; a new
+                # one picks new ports.
                 if self.km is None:
                     self.km = self.create_kernel_manager()
                 await start_kernel(self, **self._kernel_start_arguments)

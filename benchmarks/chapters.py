@@ -14,6 +14,7 @@ from pathlib import Path
 import nbformat
 import yaml
 from nbclient import NotebookClient
+from nee_lite.results.store import benchmark_environment
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -52,7 +53,8 @@ def main() -> None:
         timings[path.stem] = round(execute(path), 1)
         print(f"{path.stem}: {timings[path.stem]} s", flush=True)
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps({"benchmark": "chapter execution wall time (s)", "chapters": timings,
+    args.out.write_text(json.dumps({"benchmark": "chapter execution wall time (s)", **benchmark_environment(),
+                                    "chapters": timings,
                                     "total_s": round(sum(timings.values()), 1)}, indent=2) + "\n")
     print(f"total {sum(timings.values()):.0f} s; wrote {args.out}")
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import torch
 
+from nee_lite.results.store import benchmark_environment, checkpoint_hashes
 from nee_lite.core.checkpoints import checkpoint_path
 from nee_lite.graphs.composition import run_algorithm
 from nee_lite.core.checkpoints import load_model
@@ -57,7 +58,8 @@ def main() -> None:
     result = {"benchmark": "NEE-composed Dijkstra and Prim on the stored test graphs (100 per size)",
               "command": "python benchmarks/graphs.py" + ("" if args.sizes == list(TEST_SIZES) else
                                                           " --sizes " + " ".join(map(str, args.sizes))),
-              "device": "cpu", "threads": torch.get_num_threads(), "cpus": os.cpu_count(),
+              **benchmark_environment(), "cpus": os.cpu_count(),
+              "checkpoints": checkpoint_hashes(("selection-sort", "add")),  # the engines measured
               "load_average_at_start": os.getloadavg()[0] if hasattr(os, "getloadavg") else None,
               "load_engines_s": round(load_s, 2), "total_s": round(total, 1),
               "network_s": round(sum(r["network_s"] for r in rows), 1), "rows": rows}

@@ -15,16 +15,15 @@ device's name, the date and the library versions. A task without an input genera
 import argparse
 import importlib.util
 import json
-import platform
 import statistics
 import time
-from datetime import datetime, timezone
 from pathlib import Path
 
 import torch
 
+from nee_lite.results.store import benchmark_environment
 from nee_lite.core.checkpoints import data_dir
-from nee_lite.core.device import device_name, tune_cpu
+from nee_lite.core.device import tune_cpu
 from nee_lite.engines.gpu_training import synchronize
 from nee_lite.engines.lists import paper_test_lists
 from nee_lite.cli.reproduce import check_names, resolve_device
@@ -133,9 +132,7 @@ def main() -> None:
         if device.type == "cpu":
             tune_cpu(threads=1)  # the loaders leave the thread count as they found it
         print(json.dumps(results[-1]), flush=True)
-    result = {"benchmark": "inference latency and throughput", "device": device.type,
-              "device_name": device_name(device), "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-              "torch": torch.__version__, "python": platform.python_version(), "threads": torch.get_num_threads(),
+    result = {"benchmark": "inference latency and throughput", **benchmark_environment(device),
               "length": args.length, "nodes": args.nodes, "results": results}
     out = args.out or data_dir() / "benchmarks" / f"inference_{device.type}.json"
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -3,26 +3,28 @@
     python benchmarks/lte_curricula.py [--seeds 0 1] [--curricula baseline naive mix combined] [--workers 2]
                                        [--steps N] [--out FILE]
 
-Trains one character-level LSTM per curriculum and seed with the addition settings of ``nee_lite.ancestors.lte.settings()``
-(the small CPU setting without a GPU, the paper's 9 digits and 2 x 400 LSTM with one), one thread each,
-``--workers`` at a time, and writes JSON (default data/results/lte_curricula.json): per run the curve of
-per-character accuracy at the target length during training, when the naive level stepped up, and the final
-per-character accuracy (teacher forcing) and exact match (greedy decoding) on test programs at the target length;
-per curriculum the mean, min and max over the seeds. Chapter "Learning to Execute" reads that file.
+Trains one character-level LSTM per curriculum and seed with the addition recipe of
+``nee_lite.ancestors.lte_grid.addition_recipe()`` (the small CPU setting without a GPU,
+the paper's 9 digits and 2 x 400 LSTM with one), one thread each, ``--workers`` at a
+time, and writes JSON (default data/results/lte_curricula.json): per run the curve of
+per-character accuracy at the target length during training, when the naive level
+stepped up, and the final per-character accuracy (teacher forcing) and exact match
+(greedy decoding) on test programs at the target length; per curriculum the mean, min
+and max over the seeds. Chapter "Learning to Execute" reads that file.
 """
 
 import argparse
 import json
-import platform
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import asdict
 from pathlib import Path
 
 import torch
 
+from nee_lite.results.store import benchmark_environment
 from nee_lite.core.checkpoints import data_dir
 from nee_lite.core.device import tune_cpu
-from nee_lite.ancestors.lte import CURRICULA, curriculum_run, settings
+from nee_lite.ancestors.lte import CURRICULA
+from nee_lite.ancestors.lte_grid import addition_record, addition_recipe, curriculum_run
 
 
 def one_run(job):
@@ -54,7 +56,6 @@ def main() -> None:
     jobs = [(curriculum, seed, args.steps) for seed in args.seeds for curriculum in args.curricula]
     with ProcessPoolExecutor(args.workers) as pool:
         runs = list(pool.map(one_run, jobs))
-    setting = {**settings(), **({"steps": args.steps} if args.steps else {})}  # what the runs trained with
     command = "python benchmarks/lte_curricula.py --seeds " + " ".join(map(str, args.seeds))
     command += f" --steps {args.steps}" if args.steps else ""
     default_out = data_dir() / "results" / "lte_curricula.json"
@@ -63,9 +64,9 @@ def main() -> None:
     args.out.write_text(json.dumps({
         "benchmark": "Learning to Execute: the four curricula on addition, same budget",
         "command": command,
-        "setting": {**{k: v for k, v in setting.items() if k != "model"}, "model": asdict(setting["model"])},
-        "device": "cuda" if torch.cuda.is_available() else "cpu, 1 thread per run",
-        "python": platform.python_version(), "torch": torch.__version__,
+        "setting": addition_record(addition_recipe(), args.steps),  # what the runs had
+        **benchmark_environment("cuda" if torch.cuda.is_available() else "cpu"),
+        **({} if torch.cuda.is_available() else {"threads": 1}),  # one per run, in worker processes
         "summary": summarize(runs), "runs": runs}, indent=1) + "\n")
     for row in summarize(runs):
         print(row)

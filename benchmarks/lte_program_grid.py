@@ -22,16 +22,17 @@ resumes where it stopped. Chapter "Learning to Execute" reads it.
 
 import argparse
 import json
-import platform
 import time
 from pathlib import Path
 
 import torch
 
+from nee_lite.results.store import benchmark_environment
 from nee_lite.core.checkpoints import data_dir
 from nee_lite.core.device import tune_cpu
 from nee_lite.ancestors.lte import CURRICULA
-from nee_lite.ancestors.lte_grid import grid_run, grid_settings, setting_record, summarize_grid
+from nee_lite.ancestors.lte_grid import (grid_record, grid_recipe, grid_run,
+                                         summarize_grid)
 
 
 def write(path: Path, record: dict, runs: list[dict]) -> None:
@@ -53,7 +54,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=None)
     parser.add_argument("--fresh", action="store_true", help="ignore runs already in --out")
     args = parser.parse_args()
-    setting = grid_settings(args.paper)
+    recipe = grid_recipe(args.paper)
     name = "lte_program_grid_paper.json" if args.paper else "lte_program_grid.json"
     out = args.out or data_dir() / "results" / name
     command = "python benchmarks/lte_program_grid.py" + (" --paper" if args.paper else "")
@@ -62,9 +63,8 @@ def main() -> None:
     if device == "cpu":
         tune_cpu(threads=1)
     record = {"benchmark": "Learning to Execute: the four curricula on program evaluation, length x nesting grid",
-              "command": command, "setting": setting_record(setting, args.steps),
-              "device": "cuda" if device == "cuda" else "cpu, 1 thread",
-              "python": platform.python_version(), "torch": torch.__version__}
+              "command": command, "setting": grid_record(recipe, args.steps),
+              **benchmark_environment(device)}
     runs = []
     if out.exists() and not args.fresh:
         old = json.loads(out.read_text())
@@ -76,7 +76,8 @@ def main() -> None:
                 print(f"{curriculum}, seed {seed}: already in {out}")
                 continue
             start = time.time()
-            run = grid_run(curriculum, seed, setting, args.steps, progress=False, device=device)
+            run = grid_run(curriculum, seed, recipe, args.steps, progress=False,
+                           device=device)
             runs.append(run)
             write(out, record, runs)
             exact = ", ".join(f"{c['length']}/{c['nesting']}: {c['exact_match']:.1%}" for c in run["grid"])

@@ -10,21 +10,24 @@ multiplier trains on the rest and is measured on the validation pairs (exact mat
 gets wrong) and on its own training pairs. Every candidate changes one thing from the 12,000-step budget of
 `nee_lite.engines.arithmetic.MULTIPLY`: see `CANDIDATES`. Writes JSON (default
 data/results/multiply_validation.json): the runs, and per candidate the mean and minimum over seeds.
-The decision rules, written before the runs, are in evidence/table2-collapse/multiply_rule2.md to
-multiply_rule5.md; `MULTIPLY` records the choice; chapter "Learning arithmetic" reads the file.
+The decision rule, written before the runs, is in book/recipes_arithmetic.ipynb; `MULTIPLY` records the choice; chapter "Learning arithmetic" reads the file.
+
+The ensemble rounds (several multipliers of the recipe answering together, `ensembles`
+and `ensembles_before`) are recorded in data/results/multiply_validation.json; they were
+made with an option `--members` and code (`ArithmeticEnsemble`, `member_seed`) that were
+removed later, since no shipped recipe used them.
 """
 
 import argparse
-import json
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 
 from nee_lite.core.checkpoints import data_dir
-from nee_lite.core.device import cpu_kind, tune_cpu
+from nee_lite.core.device import tune_cpu
 from nee_lite.core.encoding import NumberCodec
-from nee_lite.engines.arithmetic import (MULTIPLY, ArithmeticEnsemble, evaluate_pairs, heldout_split, member_seed,
+from nee_lite.engines.arithmetic import (MULTIPLY, evaluate_pairs, heldout_split,
                                          train_arithmetic, validation_split)
 from nee_lite.results.store import write_cpu_record
 
@@ -70,29 +73,6 @@ def one_run(job) -> dict:
             "validation_wrong": valid["wrong"][:5], "cpu_seconds": round(cpu_seconds, 1)}
 
 
-def one_ensemble_run(job) -> dict:
-    """``members`` multipliers of the recipe on one seed's validation split (member k seeded by ``member_seed``),
-    and the validation exact match of the first 1, 2, ... of them answering together."""
-    seed, members, steps = job
-    tune_cpu(threads=1)
-    budget = replace(MULTIPLY.train, seed=seed)
-    if steps is not None:  # a smoke test
-        budget = replace(budget, steps=steps, warmup_steps=min(budget.warmup_steps, steps))
-    codec = NumberCodec(MULTIPLY.model.bits)
-    split = validation_split(heldout_split("multiply", codec, seed=seed), "multiply", codec, seed=seed)
-    started = time.process_time()
-    trained = [train_arithmetic(MULTIPLY.model, split.train, replace(budget, seed=member_seed(seed, k)))[0]
-               for k in range(members)]
-    rows = []
-    for size in range(1, members + 1):
-        valid = evaluate_pairs(ArithmeticEnsemble(trained[:size]), split.test)
-        rows.append({"members": size, "validation_exact_match": valid["accuracy"],
-                     "validation_bit_accuracy": valid["bit_accuracy"], "validation_wrong": valid["wrong"][:5]})
-    return {"seed": seed, "ff": MULTIPLY.model.ff, "member_seeds": [member_seed(seed, k) for k in range(members)],
-            "validation_pairs": len(split.test), "ensembles": rows,
-            "cpu_seconds": round(time.process_time() - started, 1)}
-
-
 def summarize(runs: list[dict]) -> list[dict]:
     """Per candidate: mean and minimum over seeds of the validation exact match, and the fit."""
     groups = {}
@@ -110,21 +90,8 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     parser.add_argument("--steps", type=int, default=None, help="default: each candidate's budget")
     parser.add_argument("--workers", type=int, default=1)
-    parser.add_argument("--members", type=int, default=None,
-                        help="instead of the candidates: ensembles of up to this many engines of the recipe")
     parser.add_argument("--out", type=Path, default=data_dir() / "results" / "multiply_validation.json")
     args = parser.parse_args()
-    if args.members:
-        with ProcessPoolExecutor(args.workers) as pool:
-            runs = list(pool.map(one_ensemble_run, [(seed, args.members, args.steps) for seed in args.seeds]))
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(json.dumps({"command": "python benchmarks/multiply_validation.py --members "
-                                        f"{args.members} --seeds " + " ".join(map(str, args.seeds))
-                                        + (f" --steps {args.steps}" if args.steps else ""),
-                                        "cpu_kind": cpu_kind(), "runs": runs}, indent=2) + "\n")
-        for run in runs:
-            print(run["seed"], [(row["members"], round(row["validation_exact_match"], 5)) for row in run["ensembles"]])
-        return
     jobs = [(name, seed, args.steps) for name in args.candidates for seed in args.seeds]
     with ProcessPoolExecutor(args.workers) as pool:
         runs = list(pool.map(one_run, jobs))

@@ -14,6 +14,7 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+from nee_lite.results.store import benchmark_environment
 from nee_lite.core.device import tune_cpu
 from nee_lite.ancestors.npi import NPI_ADD, addition_table, execute, random_pairs, score_additions, train_npi
 from nee_lite.core.checkpoints import checkpoint_path, load_model
@@ -53,7 +54,7 @@ def main() -> None:
         "benchmark": "closed-loop NPI addition (shipped checkpoint), then other training seeds",
         "command": "python benchmarks/npi_addition.py " + " ".join(
             ["--digits", *map(str, args.digits), "--seeds", *map(str, args.seeds)]),
-        "device": "cpu, 1 thread (shared 2-core machine)",
+        **benchmark_environment(),
         "longest_exact_digits": max(exact) if exact else None,
         "shipped": rows, "seeds": seeds}, indent=2) + "\n")
     print(f"wrote {args.out}")

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import torch
 
+from nee_lite.results.store import benchmark_environment
 from nee_lite.ancestors import npi_sort_env as S
 from nee_lite.ancestors.npi import ADDITION_TESTS, random_pairs
 from nee_lite.ancestors.npi_multi import (MAX_VALIDATION, NEW_PROGRAM_TRAIN, NPI_MULTI, add_programs,
@@ -131,6 +132,7 @@ def main() -> None:
     tune_cpu(threads=1)
     results = json.loads(args.out.read_text()) if args.out.is_file() else {}
     results["about"] = __doc__.splitlines()[0]
+    results["environment"] = benchmark_environment()
     for part in args.parts:
         for seed in args.seeds:
             started = time.perf_counter()

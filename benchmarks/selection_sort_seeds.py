@@ -28,8 +28,9 @@ from pathlib import Path
 
 import torch
 
+from nee_lite.results.store import benchmark_environment
 from nee_lite.core.checkpoints import data_dir
-from nee_lite.core.device import cpu_kind, tune_cpu
+from nee_lite.core.device import tune_cpu
 from nee_lite.engines.lists import (all_equal_lists, descending_lists, duplicate_lists, near_tie_lists,
                                     paper_test_lists, score_sorted, zero_and_255_lists)
 from nee_lite.engines.selection_sort import SELECTION_SORT, train_selection_sort_nee
@@ -126,9 +127,8 @@ def main() -> None:
                       "train": {"steps": args.steps, "batch_size": SELECTION_SORT.train.batch_size,
                                 "mask_steps": SELECTION_SORT.mask_steps, "max_length": SELECTION_SORT.data.max_length},
                       "test_seed": TEST_SEED, "lists": args.lists, "lengths": args.lengths,
-                      "families": args.families, "threads": torch.get_num_threads(), "device": "cpu",
-                      "cpu_kind": cpu_kind(), "processor": platform.processor() or platform.machine(),
-                      "torch": torch.__version__, "runs": runs, "summary": summarize(runs)}
+                      "families": args.families, **benchmark_environment(),
+                      "processor": platform.processor() or platform.machine(), "runs": runs, "summary": summarize(runs)}
             out.write_text(json.dumps(result, indent=1) + "\n")
     print(f"wrote {out}")
 

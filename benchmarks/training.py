@@ -22,18 +22,18 @@ shows the GPU records of this file beside the CPU's.
 import argparse
 import json
 import os
-import platform
 import tempfile
 from dataclasses import replace
-from datetime import datetime, timezone
 from pathlib import Path
 
 import torch
 
+from nee_lite.results.store import benchmark_environment
 from nee_lite.core.checkpoints import data_dir
-from nee_lite.core.device import device_name, tune_cpu
+from nee_lite.core.device import tune_cpu
 from nee_lite.engines.gpu_training import FAST_RECIPE, SortingTest, run_sorting, training_throughput
-from nee_lite.cli.reproduce import Run, check_names, resolve_device, train_and_evaluate
+from nee_lite.cli.reproduce import (ReproduceOptions, check_names, resolve_device,
+                                   train_and_evaluate)
 from nee_lite.cli.registry import TASKS
 
 
@@ -75,7 +75,9 @@ def task_times(names, device, quick):
     with tempfile.TemporaryDirectory() as folder:
         for name in names:
             task = TASKS[name]
-            entry = train_and_evaluate(task, Run(Path(folder), device=device, quick=quick, progress=False))
+            options = ReproduceOptions(Path(folder), device=device, quick=quick,
+                                       progress=False)
+            entry = train_and_evaluate(task, options)
             if entry.get("trained") is False:
                 results.append({"task": name, "skipped": entry["note"]})
                 continue
@@ -123,9 +125,7 @@ def main() -> None:
     if device.type == "cpu":
         tune_cpu(threads=1)
     names = [n for n in check_names(args.tasks) if n in TASKS] if args.tasks != [] else []
-    result = {"benchmark": "training throughput and time-to-goal", "device": device.type,
-              "device_name": device_name(device), "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-              "torch": torch.__version__, "python": platform.python_version(), "threads": torch.get_num_threads(),
+    result = {"benchmark": "training throughput and time-to-goal", **benchmark_environment(device),
               "quick": args.quick, "throughput": throughput_sweep(device, args.batch_sizes, args.steps,
                                              args.batch_sizes if args.compile == [] else args.compile or []),
               "fast_recipe": fast_recipe(device, args.quick), "tasks": task_times(names, device, args.quick)}

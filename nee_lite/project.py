@@ -1,8 +1,8 @@
 """Where the book lives, and the Colab setup cell every chapter starts with.
 
-The repository address is written here and in ``_config.yml`` (which Jupyter Book reads for its launch
-buttons); a test checks that the two agree and that every notebook starts with exactly
-:func:`colab_setup_source`. To move the repository, change both and run
+The repository address is written here and in ``_config.yml`` (which Jupyter Book reads
+for its launch buttons); a test checks that the two agree and that every notebook starts
+with exactly :func:`colab_setup_source`. To move the repository, change both and run
 ``python -m nee_lite.project`` to rewrite the setup cell of every chapter.
 """
 
@@ -17,13 +17,16 @@ COLAB_SETUP_TAG = "colab-setup"
 
 
 def colab_setup_source() -> str:
-    """The first code cell of every chapter: in Colab, clone the repository and install nee_lite.
+    """The first code cell of every chapter: in Colab, clone the repository and install
+    nee_lite.
 
-    Outside Colab it does nothing. The clone brings ``data/`` (checkpoints and test sets) along; the
-    package is installed in editable mode so it finds ``data/`` beside it, and put on ``sys.path`` at
-    once because an editable install is only seen by kernels started after it.
+    Outside Colab it does nothing. The clone brings ``data/`` (checkpoints and test
+    sets) along; the package is installed in editable mode so it finds ``data/`` beside
+    it, and put on ``sys.path`` at once because an editable install is only seen by
+    kernels started after it.
     """
-    return f'''# Colab setup: fetch the book's repository (code and data/) and install nee_lite.
+    return f'''\
+# Colab setup: fetch the book's repository (code and data/) and install nee_lite.
 # Does nothing elsewhere.
 import sys
 
@@ -42,7 +45,8 @@ if "google.colab" in sys.modules:
 
 
 def write_setup_cells(book: Path) -> list[Path]:
-    """Make the first cell of every notebook under ``book`` the current setup cell; return those changed."""
+    """Make the first cell of every notebook under ``book`` the current setup cell;
+    return those changed."""
     changed = []
     for path in sorted(book.glob("*.ipynb")):
         notebook = json.loads(path.read_text())
@@ -67,5 +71,7 @@ def write_setup_cells(book: Path) -> list[Path]:
 
 
 if __name__ == "__main__":
-    for changed_path in write_setup_cells(Path(__file__).resolve().parent.parent / "book"):
+    for changed_path in write_setup_cells(
+        Path(__file__).resolve().parent.parent / "book"
+    ):
         print(f"updated {changed_path}")

@@ -1,20 +1,29 @@
-"""Arithmetic NEEs: pairs and splits, range checks, the shipped addition and multiplication engines, their CLI."""
+"""Arithmetic NEEs: pairs and splits, range checks, the shipped addition and
+multiplication engines, their CLI."""
 
-import copy
 import json
 
 import pytest
 import torch
 
 from nee_lite import NumberCodec, TrainConfig
-from nee_lite.engines.arithmetic import (ArithmeticConfig, ArithmeticEnsemble, ArithmeticNEE, allowed_numbers, evaluate_pairs,
-                                 heldout_experiment, heldout_split, seeds_experiment, summarize_heldout,
-                                 train_arithmetic, train_ensemble, valid_pairs, validation_split)
-from nee_lite.core.training import Recipe
-from nee_lite.core.checkpoints import checkpoint_path
 from nee_lite.cli.main import main
+from nee_lite.core.checkpoints import checkpoint_path, load_model
 from nee_lite.core.device import tune_cpu
-from nee_lite.core.checkpoints import load_model
+from nee_lite.core.training import Recipe
+from nee_lite.engines.arithmetic import (
+    ArithmeticConfig,
+    ArithmeticNEE,
+    allowed_numbers,
+    evaluate_pairs,
+    heldout_split,
+    seeds_experiment,
+    summarize_heldout,
+    table_2_experiment,
+    train_arithmetic,
+    valid_pairs,
+    validation_split,
+)
 
 CODEC = NumberCodec(8)
 
@@ -36,19 +45,41 @@ def multiplier():
 def test_valid_pairs_keep_results_in_range_and_inf_absorbs():
     numbers = torch.tensor([0, 100, 200, 256])
     pairs = valid_pairs(numbers, numbers, "add", CODEC).tolist()
-    assert [100, 100] in pairs and [200, 100] not in pairs and [256, 200] in pairs and [256, 256] in pairs
-    assert len(valid_pairs(torch.arange(4096), torch.arange(4096), "multiply", NumberCodec(12))) > 30000
+    assert (
+        [100, 100] in pairs
+        and [200, 100] not in pairs
+        and [256, 200] in pairs
+        and [256, 256] in pairs
+    )
+    assert (
+        len(
+            valid_pairs(
+                torch.arange(4096), torch.arange(4096), "multiply", NumberCodec(12)
+            )
+        )
+        > 30000
+    )
 
 
 def test_heldout_split_never_trains_on_heldout_numbers():
     allowed, heldout = allowed_numbers(64, CODEC, seed=3)
-    assert len(allowed) == 64 and len(heldout) == 192 and not set(allowed.tolist()) & set(heldout.tolist())
+    assert (
+        len(allowed) == 64
+        and len(heldout) == 192
+        and not set(allowed.tolist()) & set(heldout.tolist())
+    )
     split = heldout_split("add", CODEC, count=64, seed=3)
     assert not torch.isin(split.train, split.heldout).any()
-    assert (torch.isin(split.test, split.heldout).sum(1) == 1).all()  # exactly one held-out operand per pair
+    assert (
+        torch.isin(split.test, split.heldout).sum(1) == 1
+    ).all()  # exactly one held-out operand per pair
     full = heldout_split("add", CODEC, seed=0)
-    assert len(full.train) + len(full.test) == len(valid_pairs(torch.arange(257), torch.arange(257), "add", CODEC))
-    assert not set(map(tuple, full.train.tolist())) & set(map(tuple, full.test.tolist()))
+    assert len(full.train) + len(full.test) == len(
+        valid_pairs(torch.arange(257), torch.arange(257), "add", CODEC)
+    )
+    assert not set(map(tuple, full.train.tolist())) & set(
+        map(tuple, full.test.tolist())
+    )
     with pytest.raises(ValueError, match="count must be"):
         allowed_numbers(0, CODEC)
 
@@ -69,71 +100,116 @@ def test_config_and_range_errors():
 def test_a_few_training_steps_run_and_lower_the_loss():
     tune_cpu(threads=1)
     split = heldout_split("add", CODEC, count=128, seed=0)
-    _, result = train_arithmetic(ArithmeticConfig(d_model=16, ff=64), split.train,
-                                 TrainConfig(steps=40, batch_size=64, lr=3e-3, warmup_steps=5, log_every=10))
+    _, result = train_arithmetic(
+        ArithmeticConfig(d_model=16, ff=64),
+        split.train,
+        TrainConfig(steps=40, batch_size=64, lr=3e-3, warmup_steps=5, log_every=10),
+    )
     assert result.history[-1]["loss"] < result.history[0]["loss"]
 
 
-def test_ensemble_member_zero_is_the_single_engine_and_rows_keep_every_member():
+def test_table_2_experiment_trains_one_single_engine_per_count_and_seed():
     tune_cpu(threads=1)
-    split = heldout_split("add", CODEC, count=128, seed=0)
-    config, budget = ArithmeticConfig(d_model=16, ff=64), TrainConfig(steps=5, batch_size=32, warmup_steps=1, seed=3)
-    single, _ = train_arithmetic(config, split.train, budget)
-    ensemble, results = train_ensemble(config, split.train, budget, members=2)
-    assert len(ensemble.members) == 2 and len(results) == 2
-    member_zero = ensemble.members[0].state_dict().values()
-    assert all(torch.equal(a, b) for a, b in zip(single.state_dict().values(), member_zero))
-    assert not torch.equal(ensemble.members[0].embedding.weight, ensemble.members[1].embedding.weight)
-
-
-def test_heldout_experiment_trains_one_single_engine_per_count_and_seed():
-    tune_cpu(threads=1)
-    config, budget = ArithmeticConfig(d_model=16, ff=64), TrainConfig(steps=5, batch_size=32, warmup_steps=1)
-    rows = heldout_experiment(config, budget, counts=(128, 64), seeds=(0, 1))
-    assert [(row["count"], row["seed"]) for row in rows] == [(128, 0), (128, 1), (64, 0), (64, 1)]
+    config, budget = (
+        ArithmeticConfig(d_model=16, ff=64),
+        TrainConfig(steps=5, batch_size=32, warmup_steps=1),
+    )
+    rows = table_2_experiment(config, budget, counts=(128, 64), seeds=(0, 1))
+    assert [(row["count"], row["seed"]) for row in rows] == [
+        (128, 0),
+        (128, 1),
+        (64, 0),
+        (64, 1),
+    ]
     assert all(0.0 <= row["exact_match"] <= row["bit_accuracy"] <= 1.0 for row in rows)
-    assert all(0.0 <= row["train_exact_match"] <= 1.0 and row["train_seconds"] > 0 for row in rows)
-    assert rows[0]["test_pairs"] == len(heldout_split("add", CODEC, count=128, seed=0).test)
+    assert all(
+        0.0 <= row["train_exact_match"] <= 1.0 and row["train_seconds"] > 0
+        for row in rows
+    )
+    assert rows[0]["test_pairs"] == len(
+        heldout_split("add", CODEC, count=128, seed=0).test
+    )
 
 
 def test_summarize_heldout_gives_mean_and_minimum_over_seeds_beside_the_paper():
-    rows = [{"count": 64, "seed": seed, "exact_match": exact, "bit_accuracy": bit, "train_exact_match": fit,
-             "train_seconds": 10.0 * (seed + 1)}
-            for seed, (exact, bit, fit) in enumerate([(0.9, 0.99, 1.0), (1.0, 1.0, 0.5), (0.8, 0.98, 1.0)])]
+    rows = [
+        {
+            "count": 64,
+            "seed": seed,
+            "exact_match": exact,
+            "bit_accuracy": bit,
+            "train_exact_match": fit,
+            "train_seconds": 10.0 * (seed + 1),
+        }
+        for seed, (exact, bit, fit) in enumerate(
+            [(0.9, 0.99, 1.0), (1.0, 1.0, 0.5), (0.8, 0.98, 1.0)]
+        )
+    ]
     [row] = summarize_heldout(rows)
-    assert row["seeds"] == 3 and row["mean"] == pytest.approx(0.9) and row["min"] == 0.8 and row["max"] == 1.0
-    assert row["bit_min"] == 0.98 and row["bit_mean"] == pytest.approx(0.99) and row["train_min"] == 0.5
-    assert row["train_seconds_mean"] == 20.0 and row["paper"] == 0.9653 and "weight_decay" not in row
+    assert (
+        row["seeds"] == 3
+        and row["mean"] == pytest.approx(0.9)
+        and row["min"] == 0.8
+        and row["max"] == 1.0
+    )
+    assert (
+        row["bit_min"] == 0.98
+        and row["bit_mean"] == pytest.approx(0.99)
+        and row["train_min"] == 0.5
+    )
+    assert (
+        row["train_seconds_mean"] == 20.0
+        and row["paper"] == 0.9653
+        and "weight_decay" not in row
+    )
 
 
 def test_validation_split_uses_only_training_numbers_and_pairs():
     split = heldout_split("add", CODEC, count=89, seed=2)
     inner = validation_split(split, "add", CODEC, seed=2)
-    assert len(inner.heldout) == 9 and len(inner.allowed) == 80  # 10 % of the 89 allowed are validation numbers
-    assert set(inner.heldout.tolist()) <= set(split.allowed.tolist())  # never a test (held-out) number
+    assert (
+        len(inner.heldout) == 9 and len(inner.allowed) == 80
+    )  # 10 % of the 89 allowed are validation numbers
+    assert set(inner.heldout.tolist()) <= set(
+        split.allowed.tolist()
+    )  # never a test (held-out) number
     every = torch.cat([inner.train, inner.test])
     assert not torch.isin(every, split.heldout).any()
     assert not torch.isin(inner.train, inner.heldout).any()
     assert (torch.isin(inner.test, inner.heldout).sum(1) == 1).all()
     full = heldout_split("add", CODEC, seed=0)
     inner = validation_split(full, "add", CODEC, seed=0)
-    assert len(inner.train) + len(inner.test) == len(full.train) and 0.08 < len(inner.test) / len(full.train) < 0.12
+    assert (
+        len(inner.train) + len(inner.test) == len(full.train)
+        and 0.08 < len(inner.test) / len(full.train) < 0.12
+    )
     unordered = lambda pairs: set(map(tuple, pairs.sort(1).values.tolist()))  # noqa: E731
-    assert not unordered(inner.train) & unordered(inner.test)  # a + b and b + a go together
+    assert not unordered(inner.train) & unordered(
+        inner.test
+    )  # a + b and b + a go together
 
 
 def test_seeds_experiment_trains_each_seed_on_its_own_split():
     tune_cpu(threads=1)
-    recipe = Recipe(model=ArithmeticConfig(d_model=16, ff=64), train=TrainConfig(steps=3, batch_size=32, warmup_steps=1))
+    recipe = Recipe(
+        model=ArithmeticConfig(d_model=16, ff=64),
+        train=TrainConfig(steps=3, batch_size=32, warmup_steps=1),
+    )
     rows = seeds_experiment(recipe, seeds=(0, 1))
-    assert [row["seed"] for row in rows] == [0, 1] and all(row["operation"] == "add" for row in rows)
+    assert [row["seed"] for row in rows] == [0, 1] and all(
+        row["operation"] == "add" for row in rows
+    )
     assert rows[0]["test_pairs"] == len(heldout_split("add", CODEC, seed=0).test)
     assert all(0.0 <= row["exact_match"] <= row["bit_accuracy"] <= 1.0 for row in rows)
-    assert all(0.0 <= row["train_exact_match"] <= row["train_bit_accuracy"] <= 1.0 for row in rows)
+    assert all(
+        0.0 <= row["train_exact_match"] <= row["train_bit_accuracy"] <= 1.0
+        for row in rows
+    )
 
 
 class _OffByOne:
-    """A stand-in engine whose every sum has its lowest bit flipped: exact match 0, per bit 8 of 9 right."""
+    """A stand-in engine whose every sum has its lowest bit flipped: exact match 0, per
+    bit 8 of 9 right."""
 
     config, codec = ArithmeticConfig(), CODEC
 
@@ -146,21 +222,10 @@ def test_evaluate_pairs_reports_per_bit_accuracy_beside_exact_match(adder):
     wrong = evaluate_pairs(_OffByOne(), pairs)
     assert wrong["accuracy"] == 0.0 and wrong["bit_accuracy"] == pytest.approx(8 / 9)
     assert wrong["wrong"] == [(3, 4, 6), (100, 27, 126), (0, 0, 1)]
-    right = evaluate_pairs(adder, torch.tensor([[3, 4], [CODEC.end, 0], [CODEC.end, CODEC.end]]))  # inf included
+    right = evaluate_pairs(
+        adder, torch.tensor([[3, 4], [CODEC.end, 0], [CODEC.end, CODEC.end]])
+    )  # inf included
     assert right["accuracy"] == 1.0 and right["bit_accuracy"] == 1.0
-
-
-def test_ensemble_averages_probabilities_so_a_confident_majority_wins(adder):
-    contrary = copy.deepcopy(adder)  # the adder with every output logit negated: confidently wrong on every bit
-    with torch.no_grad():
-        contrary.engine.value_head.weight.neg_()
-        contrary.engine.value_head.bias.neg_()
-    every = valid_pairs(torch.arange(257), torch.arange(257), "add", CODEC)
-    assert evaluate_pairs(contrary, every)["accuracy"] == 0.0
-    assert evaluate_pairs(ArithmeticEnsemble([adder, contrary, adder]), every)["accuracy"] == 1.0
-    assert evaluate_pairs(ArithmeticEnsemble([contrary, adder, contrary]), every)["accuracy"] == 0.0
-    with pytest.raises(ValueError, match="200 \\+ 100 = 300 is out of range"):
-        ArithmeticEnsemble([adder, contrary]).predict(torch.tensor([200]), torch.tensor([100]))
 
 
 def test_shipped_adder_is_exact_on_every_valid_pair_and_inf(adder):
@@ -168,7 +233,9 @@ def test_shipped_adder_is_exact_on_every_valid_pair_and_inf(adder):
     assert evaluate_pairs(adder, split.test)["accuracy"] == 1.0
     every = valid_pairs(torch.arange(257), torch.arange(257), "add", CODEC)
     assert len(every) == 33409 and evaluate_pairs(adder, every)["accuracy"] == 1.0
-    assert adder.predict(torch.tensor([256, 5, 256]), torch.tensor([7, 256, 256])).tolist() == [256, 256, 256]
+    assert adder.predict(
+        torch.tensor([256, 5, 256]), torch.tensor([7, 256, 256])
+    ).tolist() == [256, 256, 256]
 
 
 def test_shipped_multiplier_on_heldout_pairs_matches_its_card(multiplier):
@@ -181,14 +248,28 @@ def test_shipped_multiplier_on_heldout_pairs_matches_its_card(multiplier):
 def test_shipped_cards_record_time_and_accuracy():
     for name in ("add", "multiply"):
         card = json.loads(checkpoint_path(name).with_suffix(".json").read_text())
-        assert card["task"] == name and card["cpu_time_s"] < 300 and card["wall_time_s"] > 0
-        assert card["accuracy"][0]["test"] == "training pairs" and card["accuracy"][0]["exact_match"] == 1.0
-    assert json.loads(checkpoint_path("add").with_suffix(".json").read_text())["accuracy"][1]["exact_match"] == 1.0
+        assert (
+            card["task"] == name
+            and card["cpu_time_s"] < 300
+            and card["wall_time_s"] > 0
+        )
+        assert (
+            card["accuracy"][0]["test"] == "training pairs"
+            and card["accuracy"][0]["exact_match"] == 1.0
+        )
+    assert (
+        json.loads(checkpoint_path("add").with_suffix(".json").read_text())["accuracy"][
+            1
+        ]["exact_match"]
+        == 1.0
+    )
 
 
 def test_cli_runs_both_engines(tmp_path, capsys):
     source = tmp_path / "pairs.json"
-    source.write_text(json.dumps([[3, 4], [255, 0], ["inf", 7], [100, "inf"], [128, 127]]))
+    source.write_text(
+        json.dumps([[3, 4], [255, 0], ["inf", 7], [100, "inf"], [128, 127]])
+    )
     assert main(["run", "add", "--input", str(source)]) == 0
     assert json.loads(capsys.readouterr().out) == [7, 255, "inf", "inf", 255]
     source.write_text(json.dumps([[3, 4], [4095, 1], [64, 63], [0, 4095]]))
@@ -199,41 +280,90 @@ def test_cli_runs_both_engines(tmp_path, capsys):
 def test_cli_train_and_evaluate(tmp_path, capsys):
     assert main(["train", "add", "--steps", "3", "--out", str(tmp_path)]) == 0
     card = json.loads((tmp_path / "add.json").read_text())
-    assert card["steps"] == 3 and card["command"] == "nee-lite train add --seed 0 --steps 3"
+    assert (
+        card["steps"] == 3
+        and card["command"] == "nee-lite train add --seed 0 --steps 3"
+    )
     capsys.readouterr()
     assert main(["evaluate", "add"]) == 0
     assert "held-out pairs" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("task, content, message", [
-    ("add", "[[200, 100]]", "item 0: 200 + 100 = 300 is out of range: the 8-bit add model only gives results from 0"),
-    ("add", "[[1, 256]]", "item 0: number 256 is out of range"),
-    ("add", "[[-1, 2]]", "item 0: negative number -1"),
-    ("add", "[[1.5, 2]]", "item 0: 1.5 is not a number"),
-    ("add", "[[1, 2, 3]]", "item 0: expected a pair"),
-    ("add", "[[1, 2], 5]", "item 1: expected a pair"),
-    ("add", "[]", "non-empty JSON array"),
-    ("add", "{}", "non-empty JSON array"),
-    ("add", "[[1, 2]", "not valid JSON"),
-    ("multiply", "[[100, 100]]", "item 0: 100 * 100 = 10000 is out of range: the 12-bit multiply model only gives"),
-    ("multiply", "[[4096, 1]]", "item 0: number 4096 is out of range"),
-    ("multiply", "[[2, \"inf\"]]", "item 0: \"inf\" cannot be multiplied; use integers from 0 to 4095"),
-    ("multiply", "[[\"7\", 2]]", "item 0: '7' is not a number"),
-])
+@pytest.mark.parametrize(
+    "task, content, message",
+    [
+        (
+            "add",
+            "[[200, 100]]",
+            "item 0: 200 + 100 = 300 is out of range: the 8-bit add model only gives "
+            "results from 0",
+        ),
+        ("add", "[[1, 256]]", "item 0: number 256 is out of range"),
+        ("add", "[[-1, 2]]", "item 0: negative number -1"),
+        ("add", "[[1.5, 2]]", "item 0: 1.5 is not a number"),
+        ("add", "[[1, 2, 3]]", "item 0: expected a pair"),
+        ("add", "[[1, 2], 5]", "item 1: expected a pair"),
+        ("add", "[]", "non-empty JSON array"),
+        ("add", "{}", "non-empty JSON array"),
+        ("add", "[[1, 2]", "not valid JSON"),
+        (
+            "multiply",
+            "[[100, 100]]",
+            "item 0: 100 * 100 = 10000 is out of range: the 12-bit multiply model "
+            "only gives",
+        ),
+        ("multiply", "[[4096, 1]]", "item 0: number 4096 is out of range"),
+        (
+            "multiply",
+            '[[2, "inf"]]',
+            'item 0: "inf" cannot be multiplied; use integers from 0 to 4095',
+        ),
+        ("multiply", '[["7", 2]]', "item 0: '7' is not a number"),
+    ],
+)
 def test_cli_errors_are_one_line_and_exit_2(tmp_path, capsys, task, content, message):
     source = tmp_path / "input.json"
     source.write_text(content)
     assert main(["run", task, "--input", str(source)]) == 2
     out, err = capsys.readouterr()
-    assert out == "" and err.count("\n") == 1 and err.startswith("nee-lite: error:") and message in err
+    assert (
+        out == ""
+        and err.count("\n") == 1
+        and err.startswith("nee-lite: error:")
+        and message in err
+    )
 
 
 def test_cli_refuses_the_wrong_checkpoint(tmp_path, capsys):
     source = tmp_path / "input.json"
     source.write_text("[[2, 3]]")
-    assert main(["run", "multiply", "--input", str(source), "--checkpoint", str(checkpoint_path("add"))]) == 2
+    assert (
+        main(
+            [
+                "run",
+                "multiply",
+                "--input",
+                str(source),
+                "--checkpoint",
+                str(checkpoint_path("add")),
+            ]
+        )
+        == 2
+    )
     assert "holds the add engine, not the multiply engine" in capsys.readouterr().err
-    assert main(["run", "add", "--input", str(source), "--checkpoint", str(checkpoint_path("merge-sort"))]) == 2
+    assert (
+        main(
+            [
+                "run",
+                "add",
+                "--input",
+                str(source),
+                "--checkpoint",
+                str(checkpoint_path("merge-sort")),
+            ]
+        )
+        == 2
+    )
     assert "was saved from MergeNEE, not ArithmeticNEE" in capsys.readouterr().err
     assert main(["evaluate", "multiply", "--checkpoint", str(tmp_path / "none")]) == 2
     assert "no checkpoint card" in capsys.readouterr().err

@@ -1,4 +1,5 @@
-"""The nee-lite command: training reproduces checkpoints, and every user error is one line with exit code 2."""
+"""The nee-lite command: training reproduces checkpoints, and every user error is one
+line with exit code 2."""
 
 import json
 import shutil
@@ -7,8 +8,8 @@ import sys
 
 import pytest
 
-from nee_lite.core.checkpoints import checkpoint_path
 from nee_lite.cli.main import main
+from nee_lite.core.checkpoints import checkpoint_path
 from nee_lite.core.device import cpu_kind
 
 
@@ -24,7 +25,8 @@ def run_cli(capsys, *argv, stdin=None, monkeypatch=None):
 
 @pytest.fixture(scope="module")
 def small_checkpoint(tmp_path_factory):
-    """A min-of-two checkpoint trained for a few steps (fast); shape-compatible with the shipped one."""
+    """A min-of-two checkpoint trained for a few steps (fast); shape-compatible with the
+    shipped one."""
     out = tmp_path_factory.mktemp("ck")
     assert main(["train", "min-of-two", "--steps", "30", "--out", str(out)]) == 0
     return out / "min-of-two"
@@ -33,16 +35,30 @@ def small_checkpoint(tmp_path_factory):
 def test_console_script_help_lists_commands_and_tasks():
     exe = shutil.which("nee-lite")
     command = [exe] if exe else [sys.executable, "-m", "nee_lite.cli.main"]
-    result = subprocess.run([*command, "--help"], capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [*command, "--help"], capture_output=True, text=True, check=True
+    )
     for word in ("train", "evaluate", "run", "min-of-two"):
         assert word in result.stdout
 
 
 def test_train_is_reproducible(tmp_path, small_checkpoint):
     assert main(["train", "min-of-two", "--steps", "30", "--out", str(tmp_path)]) == 0
-    assert (tmp_path / "min-of-two.pt").read_bytes() == small_checkpoint.with_suffix(".pt").read_bytes()
+    assert (tmp_path / "min-of-two.pt").read_bytes() == small_checkpoint.with_suffix(
+        ".pt"
+    ).read_bytes()
     card = json.loads((tmp_path / "min-of-two.json").read_text())
-    for key in ("model", "train", "seed", "steps", "wall_time_s", "cpu_time_s", "device", "accuracy", "command"):
+    for key in (
+        "model",
+        "train",
+        "seed",
+        "steps",
+        "wall_time_s",
+        "cpu_time_s",
+        "device",
+        "accuracy",
+        "command",
+    ):
         assert key in card
     assert card["cpu_kind"] == cpu_kind()  # the kind of CPU on which these bits repeat
 
@@ -57,7 +73,15 @@ def test_run_uses_the_network(tmp_path, capsys):
 
 
 def test_run_reads_standard_input(capsys, monkeypatch):
-    code, out, _ = run_cli(capsys, "run", "min-of-two", "--input", "-", stdin="[[9, 4]]", monkeypatch=monkeypatch)
+    code, out, _ = run_cli(
+        capsys,
+        "run",
+        "min-of-two",
+        "--input",
+        "-",
+        stdin="[[9, 4]]",
+        monkeypatch=monkeypatch,
+    )
     assert code == 0 and json.loads(out) == [4]
 
 
@@ -86,7 +110,9 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path, capsys, content, message):
     source.write_text(content)
     code, out, err = run_cli(capsys, "run", "min-of-two", "--input", str(source))
     assert code == 2 and out == ""
-    assert err.count("\n") == 1 and err.startswith("nee-lite: error:") and message in err
+    assert (
+        err.count("\n") == 1 and err.startswith("nee-lite: error:") and message in err
+    )
 
 
 @pytest.mark.parametrize(
@@ -97,7 +123,10 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path, capsys, content, message):
         (["train", "teleport"], "invalid choice"),
         (["run", "min-of-two"], "--input"),
         (["run", "min-of-two", "--input", "/no/such/file.json"], "cannot read input"),
-        (["evaluate", "min-of-two", "--checkpoint", "/no/such/checkpoint"], "no checkpoint card"),
+        (
+            ["evaluate", "min-of-two", "--checkpoint", "/no/such/checkpoint"],
+            "no checkpoint card",
+        ),
         (["train", "min-of-two", "--steps", "0"], "--steps must be at least 1"),
     ],
 )
@@ -113,7 +142,9 @@ def test_mismatched_checkpoint_is_refused(tmp_path, capsys, small_checkpoint):
     card["model"]["hidden"] = 64
     shutil.copy(small_checkpoint.with_suffix(".pt"), tmp_path / "bad.pt")
     (tmp_path / "bad.json").write_text(json.dumps(card))
-    code, _, err = run_cli(capsys, "evaluate", "min-of-two", "--checkpoint", str(tmp_path / "bad"))
+    code, _, err = run_cli(
+        capsys, "evaluate", "min-of-two", "--checkpoint", str(tmp_path / "bad")
+    )
     assert code == 2 and "does not fit MinOfTwo" in err
 
 
@@ -121,5 +152,8 @@ def test_shipped_checkpoint_card_matches_a_fresh_evaluation():
     card = json.loads(checkpoint_path("min-of-two").with_suffix(".json").read_text())
     from nee_lite.cli.registry import TASKS, evaluate_task
 
-    assert evaluate_task(TASKS["min-of-two"], checkpoint_path("min-of-two")) == card["accuracy"]
+    assert (
+        evaluate_task(TASKS["min-of-two"], checkpoint_path("min-of-two"))
+        == card["accuracy"]
+    )
     assert card["accuracy"][1]["exact_match"] >= 0.99

@@ -9,10 +9,15 @@ from nee_lite import BitEmbedding, NumberCodec
 def test_embedding_is_the_sum_of_bit_vectors():
     codec = NumberCodec(4)
     embedding = BitEmbedding(codec, d_model=6)
-    vectors = embedding.vectors.weight.T  # row j: vector of bit column j (0 = infinity flag)
+    vectors = (
+        embedding.vectors.weight.T
+    )  # row j: vector of bit column j (0 = infinity flag)
     with torch.no_grad():
         for x in range(codec.end + 1):
-            expected = sum((vectors[j] for j, bit in enumerate(codec.encode(x).tolist()) if bit), torch.zeros(6))
+            expected = sum(
+                (vectors[j] for j, bit in enumerate(codec.encode(x).tolist()) if bit),
+                torch.zeros(6),
+            )
             assert torch.allclose(embedding.embed_numbers(x), expected)
 
 

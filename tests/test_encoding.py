@@ -1,4 +1,6 @@
-"""The number system: round trips, the special tokens, and every way input can be wrong."""
+"""The number system: round trips, the special tokens, and every way input can be
+wrong.
+"""
 
 import numpy as np
 import pytest
@@ -10,7 +12,9 @@ from nee_lite.core.encoding import NumberCodec, from_json_number, to_json_number
 @pytest.mark.parametrize("bits", [1, 3, 8, 12, 16])
 def test_round_trip_every_value(bits):
     codec = NumberCodec(bits)
-    values = codec.all_values() if bits <= 12 else torch.randint(0, codec.end + 1, (5000,))
+    values = (
+        codec.all_values() if bits <= 12 else torch.randint(0, codec.end + 1, (5000,))
+    )
     encoded = codec.encode(values)
     assert encoded.shape == (*values.shape, bits + 1)
     assert torch.equal(codec.decode(encoded), values)
@@ -32,10 +36,17 @@ def test_special_tokens_have_the_papers_meaning():
 def test_any_shape_and_input_type():
     codec = NumberCodec(8)
     nested = [[1, 2, 3], [4, 5, 6]]
-    for values in (nested, np.array(nested), torch.tensor(nested), torch.tensor(nested, dtype=torch.int32)):
+    for values in (
+        nested,
+        np.array(nested),
+        torch.tensor(nested),
+        torch.tensor(nested, dtype=torch.int32),
+    ):
         assert codec.encode(values).shape == (2, 3, 9)
     assert torch.equal(codec.decode(codec.encode(nested)), torch.tensor(nested))
-    assert codec.encode(7.0).tolist() == codec.encode(7).tolist()  # integral floats are integers
+    assert (
+        codec.encode(7.0).tolist() == codec.encode(7).tolist()
+    )  # integral floats are integers
 
 
 def test_flag_bit_decodes_to_infinity_and_logits_threshold_at_zero():

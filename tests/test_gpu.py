@@ -5,7 +5,7 @@ import torch
 
 from nee_lite.core.encoding import NumberCodec
 from nee_lite.engines.gpu_training import (SortingTest, device_batches, host_batches, run_sorting, sorting_lists,
-                          sorting_states, train_sorting_nee, training_throughput, with_autocast)
+                          sorting_states, training_throughput, with_autocast)
 from nee_lite.core.training import Recipe
 from nee_lite.engines.lists import SortData
 from nee_lite.engines.nee import NEE, NEEConfig, engine_loss
@@ -84,7 +84,7 @@ def test_recorded_benchmarks_are_read_and_the_best_setting_found(tmp_path):
 
 
 def test_pointer_scores_need_an_engine_without_encoder_layers():
-    from nee_lite.engines.gpu_training import pointer_scores
+    from nee_lite.engines.nee import pointer_scores
 
     scores = pointer_scores(NEE(NEEConfig(bits=4, encoder_layers=0)))
     assert scores.shape == (17,) and scores.max() == 0

@@ -16,7 +16,8 @@ from nee_lite.graphs.graph_min import train_graph_min, trace_states
 from nee_lite.graphs.classical import (algorithm_trace, reference_dijkstra, reference_prim, score_dijkstra,
                                       score_prim, tree_edges)
 from nee_lite.graphs.data import (FAMILIES, MAX_VALUE, WeightedGraph, build_structure, graph_specs, make_graph,
-                                  parse_graphs, shortest_distances, tentative_overflow)
+                                  shortest_distances, tentative_overflow)
+from nee_lite.inputs import parse_graphs
 from nee_lite.engines.nee import NEEConfig
 from nee_lite.core.checkpoints import load_model
 

@@ -1,8 +1,11 @@
-"""The lost wake-up behind the 900 s stall, reproduced deterministically, and its fix (_ext/).
+"""The lost wake-up behind the 900 s stall, reproduced deterministically, and its fix
+(_ext/).
 
-A client socket waits for a reply (as nbclient waits for a cell's execute_reply); the reply arrives; before the event
-loop looks, the client sends a message through jupyter_client's Session (as nbclient's Output-widget mimic does while
-a cell draws into ``widgets.interactive``). Without the fix the waiter sleeps until its timeout; with it, it wakes.
+A client socket waits for a reply (as nbclient waits for a cell's execute_reply); the
+reply arrives; before the event loop looks, the client sends a message through
+jupyter_client's Session (as nbclient's Output-widget mimic does while a cell draws into
+``widgets.interactive``). Without the fix the waiter sleeps until its timeout; with it,
+it wakes.
 """
 
 import asyncio
@@ -30,16 +33,22 @@ async def seconds_until_the_waiter_sees_the_reply(send) -> tuple[float, int]:
         session = Session(key=b"")
         await client.send_multipart([b"execute_request"])
         identity, _ = await kernel.recv_multipart()
-        waiter = asyncio.ensure_future(client.poll(int(WAIT * 1000)))  # what shell_channel.get_msg(timeout) awaits
+        waiter = asyncio.ensure_future(
+            client.poll(int(WAIT * 1000))
+        )  # what shell_channel.get_msg(timeout) awaits
         await asyncio.sleep(0.1)  # the loop is parked in epoll on the client's zmq.FD
         assert not select.select([client.FD], [], [], 0)[0] and not waiter.done()
         kernel.send_multipart([identity, b"execute_reply"])
         deadline = time.monotonic() + 5
-        while not select.select([client.FD], [], [], 0)[0]:  # the reply's notification reaches the FD ...
+        while not select.select([client.FD], [], [], 0)[
+            0
+        ]:  # the reply's notification reaches the FD ...
             assert time.monotonic() < deadline, "the reply never arrived"
             time.sleep(0.001)
         started = time.monotonic()
-        send(session, client, "comm_msg", {"comm_id": "0", "data": {"method": "update"}})  # ... and a send takes it
+        send(
+            session, client, "comm_msg", {"comm_id": "0", "data": {"method": "update"}}
+        )  # ... and a send takes it
         events = await asyncio.wait_for(waiter, WAIT + 5)
         return time.monotonic() - started, events
     finally:
@@ -65,9 +74,17 @@ def test_the_fix_is_installed_for_the_test_suite_and_the_book_build():
     import yaml
 
     root = Path(__file__).resolve().parent.parent
-    assert kernel_client_wakeup.installed(), "conftest.py installs it before nbmake executes a chapter"
-    extensions = yaml.safe_load((root / "_config.yml").read_text())["sphinx"]["local_extensions"]
-    assert extensions.get("kernel_client_wakeup") == extensions.get("kernel_start_retry") == "_ext/"
+    assert kernel_client_wakeup.installed(), (
+        "conftest.py installs it before nbmake executes a chapter"
+    )
+    extensions = yaml.safe_load((root / "_config.yml").read_text())["sphinx"][
+        "local_extensions"
+    ]
+    assert (
+        extensions.get("kernel_client_wakeup")
+        == extensions.get("kernel_start_retry")
+        == "_ext/"
+    )
     import kernel_start_retry
 
     assert kernel_start_retry.installed(), "conftest.py installs it too"

@@ -1,4 +1,5 @@
-"""The package's layout: one dependency direction, short modules, and chapters that never import the command line."""
+"""The package's layout: one dependency direction, short modules, and chapters that
+never import the command line."""
 
 import ast
 import json
@@ -8,8 +9,18 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "nee_lite"
-# Each subpackage may import only those before it (and itself).
-LAYERS = ("core", "engines", "graphs", "ancestors", "pictures", "results", "cli")
+# Each subpackage (or top-level module) may import only those before it (and itself).
+LAYERS = (
+    "core",
+    "engines",
+    "graphs",
+    "ancestors",
+    "inputs",
+    "pictures",
+    "onnx_engines",
+    "results",
+    "cli",
+)
 
 
 def _modules():
@@ -17,7 +28,8 @@ def _modules():
 
 
 def _imports(path: Path) -> list[tuple[str, int]]:
-    """The ``nee_lite`` modules ``path`` imports, as dotted names, with their line numbers."""
+    """The ``nee_lite`` modules ``path`` imports, as dotted names, with their line
+    numbers."""
     package = ".".join(path.relative_to(ROOT).with_suffix("").parts[:-1])
     found = []
     for node in ast.walk(ast.parse(path.read_text())):
@@ -30,7 +42,11 @@ def _imports(path: Path) -> list[tuple[str, int]]:
             found.append((name, node.lineno))
         elif isinstance(node, ast.Import):
             found += [(alias.name, node.lineno) for alias in node.names]
-    return [(name, line) for name, line in found if name == "nee_lite" or name.startswith("nee_lite.")]
+    return [
+        (name, line)
+        for name, line in found
+        if name == "nee_lite" or name.startswith("nee_lite.")
+    ]
 
 
 def _layer(dotted: str) -> int | None:
@@ -43,20 +59,34 @@ def test_nothing_imports_upward(path):
     own = _layer(".".join(path.relative_to(ROOT).with_suffix("").parts))
     if own is None:
         return  # nee_lite/__init__.py and project.py stand outside the layers
-    upward = [f"line {line}: {name}" for name, line in _imports(path) if (_layer(name) or 0) > own]
+    upward = [
+        f"line {line}: {name}"
+        for name, line in _imports(path)
+        if (_layer(name) or 0) > own
+    ]
     assert not upward, f"{path.name} imports from a later layer: {upward}"
 
 
 def test_modules_are_short():
-    lengths = {str(path.relative_to(PACKAGE)): len(path.read_text().splitlines()) for path in _modules()}
-    assert max(lengths.values()) <= 450, sorted(lengths.items(), key=lambda item: -item[1])[:3]
-    assert lengths["cli/registry.py"] < 300
+    # 450 lines when the code was laid out at 120 columns; at 88 (ruff format) the same
+    # code takes about a third more lines.
+    lengths = {
+        str(path.relative_to(PACKAGE)): len(path.read_text().splitlines())
+        for path in _modules()
+    }
+    assert max(lengths.values()) <= 650, sorted(
+        lengths.items(), key=lambda item: -item[1]
+    )[:3]
+    assert lengths["cli/registry.py"] < 400
 
 
 def test_chapters_never_import_the_command_line():
     for notebook in sorted((ROOT / "book").glob("*.ipynb")):
-        code = "\n".join("".join(cell["source"]) for cell in json.loads(notebook.read_text())["cells"]
-                         if cell["cell_type"] == "code")
+        code = "\n".join(
+            "".join(cell["source"])
+            for cell in json.loads(notebook.read_text())["cells"]
+            if cell["cell_type"] == "code"
+        )
         for word in ("nee_lite.cli", "nee_lite.tasks", "from nee_lite import cli"):
             assert word not in code, f"{notebook.name} imports {word}"
 
@@ -69,4 +99,7 @@ def test_local_imports_say_why():
                 for inner in ast.walk(node):
                     if isinstance(inner, (ast.Import, ast.ImportFrom)):
                         line = path.read_text().splitlines()[inner.lineno - 1]
-                        assert "#" in line, f"{path.name}:{inner.lineno} imports inside a function without a reason"
+                        assert "#" in line, (
+                            f"{path.name}:{inner.lineno} imports inside a function "
+                            "without a reason"
+                        )

@@ -2,8 +2,16 @@
 
 import torch
 
-from nee_lite.engines.lists import (all_equal_lists, descending_lists, duplicate_lists, extreme_lists,
-                                   near_tie_lists, paper_test_lists, score_sorted, zero_and_255_lists)
+from nee_lite.engines.lists import (
+    all_equal_lists,
+    descending_lists,
+    duplicate_lists,
+    extreme_lists,
+    near_tie_lists,
+    paper_test_lists,
+    score_sorted,
+    zero_and_255_lists,
+)
 
 
 def is_progression(values, step):
@@ -24,7 +32,9 @@ def test_long_lists_hold_a_60_number_progression_and_random_padding():
     assert lists.shape == (100, 100)
     for index, step in ((60, 1), (99, 4)):
         present = set(lists[index].tolist())
-        assert any(all(start + step * k in present for k in range(60)) for start in range(256))
+        assert any(
+            all(start + step * k in present for k in range(60)) for start in range(256)
+        )
 
 
 def test_fixed_seed_fixed_lists():
@@ -50,7 +60,9 @@ def test_hard_families_for_long_lists():
         assert max(row.tolist()) - min(row.tolist()) <= 1
     for row in near_tie_lists(50, count=10, seed=777)[1::2]:
         values = sorted(row.tolist())
-        assert all(b - a == 1 for a, b in zip(values, values[1:]))  # a run that fits does not wrap
+        assert all(
+            b - a == 1 for a, b in zip(values, values[1:])
+        )  # a run that fits does not wrap
         assert row.tolist() != values  # shuffled
     extremes = zero_and_255_lists(60, count=10, seed=777)
     assert set(extremes.unique().tolist()) == {0, 255}
@@ -63,10 +75,16 @@ def test_hard_families_for_long_lists():
 
 def test_score_is_strict_about_whole_lists():
     inputs = [[3, 1, 2], [5, 5, 4]]
-    assert score_sorted([[1, 2, 3], [4, 5, 5]], inputs) == {"per_element": 1.0, "exact_match": 1.0, "lists": 2}
+    assert score_sorted([[1, 2, 3], [4, 5, 5]], inputs) == {
+        "per_element": 1.0,
+        "exact_match": 1.0,
+        "lists": 2,
+    }
     partial = score_sorted([[1, 2, 4], [4, 5]], inputs)
     assert partial["exact_match"] == 0.0 and partial["per_element"] == 4 / 6
-    assert score_sorted([[1, 2, 3, 9]], [[3, 1, 2]])["exact_match"] == 0.0  # an extra number is wrong
+    assert (
+        score_sorted([[1, 2, 3, 9]], [[3, 1, 2]])["exact_match"] == 0.0
+    )  # an extra number is wrong
 
 
 def test_stored_test_sets_are_what_the_generator_makes():
@@ -77,5 +95,9 @@ def test_stored_test_sets_are_what_the_generator_makes():
 
     stored = json.loads((data_dir() / "test_sets" / "sorting.json").read_text())
     generated = sorting_test_sets(seed=0)
-    assert [(row["test"], row["length"]) for row in stored] == [(name, n) for name, n, _ in generated]
-    assert all(row["lists"] == lists.tolist() for row, (_, _, lists) in zip(stored, generated))
+    assert [(row["test"], row["length"]) for row in stored] == [
+        (name, n) for name, n, _ in generated
+    ]
+    assert all(
+        row["lists"] == lists.tolist() for row, (_, _, lists) in zip(stored, generated)
+    )

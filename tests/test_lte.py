@@ -1,4 +1,5 @@
-"""Learning to Execute: the program generator (deterministic, disjoint splits, true targets), curricula, the model."""
+"""Learning to Execute: the program generator (deterministic, disjoint splits, true
+targets), curricula, the model."""
 
 import json
 import random
@@ -6,27 +7,57 @@ import random
 import pytest
 import torch
 
-from nee_lite.core.checkpoints import checkpoint_path
-from nee_lite.cli.main import main
 from nee_lite.ancestors.long_addition import from_limbs, nee_long_addition, to_limbs
-from nee_lite.ancestors.lte import (ADDITION, CURRICULA, CharSeq2Seq, Curriculum, Example, LTEConfig, LTETask, answer_tensors,
-                          evaluate_examples, evaluate_programs, lstm_add, memorization_examples)
-from nee_lite.ancestors.lte_programs import (OPERATIONS, VOCAB, generate_code, generate_program, run_program,
-                                   sample_programs, split_of)
+from nee_lite.ancestors.lte import (
+    ADDITION,
+    CURRICULA,
+    LTE_ADD,
+    CharSeq2Seq,
+    Curriculum,
+    Example,
+    LTEConfig,
+    LTETask,
+    answer_tensors,
+    evaluate_examples,
+    evaluate_programs,
+    lstm_add,
+    memorization_examples,
+)
+from nee_lite.ancestors.lte_programs import (
+    OPERATIONS,
+    VOCAB,
+    generate_code,
+    generate_program,
+    run_program,
+    sample_programs,
+    split_of,
+)
 from nee_lite.ancestors.npi import random_pairs
 from nee_lite.ancestors.npi_env import python_sum
-from nee_lite.ancestors.lte import LTE_ADD
-from nee_lite.core.checkpoints import load_model, read_card
+from nee_lite.cli.main import main
+from nee_lite.core.checkpoints import checkpoint_path, load_model, read_card
 
-PAPER_FIGURE_1 = ("j=8584\nfor x in range(8):\n    j+=920\nb=(1500+j)\nprint((b+7567))", 25011)
+PAPER_FIGURE_1 = (
+    "j=8584\nfor x in range(8):\n    j+=920\nb=(1500+j)\nprint((b+7567))",
+    25011,
+)
 
 
 def test_run_program_gives_the_papers_targets_and_nothing_else():
     code, target = PAPER_FIGURE_1
     assert run_program(code) == target
-    # Figure 1's second program: our copy of the paper prints its target as 1218, a digit short of what it prints
-    assert run_program("i=8827\nc=(i-5347)\nprint((c+8704) if 2641<8500 else 5308)") == 12184
-    for bad in ("print(open)", "import os\nprint(1)", "print(1)\nprint(2)", "print('7')"):
+    # Figure 1's second program: our copy of the paper prints its target as 1218, a
+    # digit short of what it prints
+    assert (
+        run_program("i=8827\nc=(i-5347)\nprint((c+8704) if 2641<8500 else 5308)")
+        == 12184
+    )
+    for bad in (
+        "print(open)",
+        "import os\nprint(1)",
+        "print(1)\nprint(2)",
+        "print('7')",
+    ):
         with pytest.raises((NameError, ImportError, ValueError)):
             run_program(bad)
 
@@ -42,7 +73,8 @@ def test_generator_is_deterministic_and_respects_its_knobs():
         assert all(1 <= c < 1000 for c in constants)
         assert program.code.splitlines()[-1].startswith("print(")
         assert program.answer == f"{program.target}."
-    for name in OPERATIONS:  # every operation alone, and a few compositions, run and compute what Python computes
+    # every operation alone, and a few compositions, compute what Python computes
+    for name in OPERATIONS:
         for nesting in (1, 2, 3):
             program = generate_program(rng, 2, nesting, (name,))
             assert program.target == eval_independently(program.code)
@@ -57,30 +89,38 @@ def _numbers(code: str) -> list[str]:
 
 
 def eval_independently(code: str) -> int:
-    """A second way to run a program: line by line with eval, so run_program's exec is checked against it."""
+    """A second way to run a program: line by line with eval, so run_program's exec is
+    checked against it."""
     names: dict = {}
     lines = code.splitlines()
     for line in lines[:-1]:
         if line.startswith("for "):
             header, body = line.split(":", 1)
-            count = int(header[len("for x in range("):-1])
+            count = int(header[len("for x in range(") : -1])
             target, op, expr = body[0], body[1], body[3:]
             for _ in range(count):
                 names[target] += (1 if op == "+" else -1) * eval(expr, {}, dict(names))
         else:
             target, expr = line.split("=", 1)
             names[target] = eval(expr, {}, dict(names))
-    return eval(lines[-1][len("print("):-1], {}, dict(names))
+    return eval(lines[-1][len("print(") : -1], {}, dict(names))
 
 
 def test_splits_are_disjoint_and_cover_a_third_each():
     rng = random.Random(1)
-    sets = {split: {p.code for p in sample_programs(rng, 400, split, lambda: (2, 2))}
-            for split in ("train", "validation", "test")}
+    sets = {
+        split: {p.code for p in sample_programs(rng, 400, split, lambda: (2, 2))}
+        for split in ("train", "validation", "test")
+    }
     assert not sets["train"] & sets["test"] and not sets["train"] & sets["validation"]
-    assert all(split_of(code) == split for split, codes in sets.items() for code in codes)
+    assert all(
+        split_of(code) == split for split, codes in sets.items() for code in codes
+    )
     counts = [split_of(generate_code(rng, 3, 2)) for _ in range(3000)]
-    assert all(abs(counts.count(s) / 3000 - 1 / 3) < 0.04 for s in ("train", "validation", "test"))
+    assert all(
+        abs(counts.count(s) / 3000 - 1 / 3) < 0.04
+        for s in ("train", "validation", "test")
+    )
     with pytest.raises(ValueError, match="unknown split"):
         sample_programs(rng, 1, "dev", lambda: (1, 1))
 
@@ -89,13 +129,15 @@ def test_addition_task_is_two_numbers_added():
     programs = LTETask(4, 1, ADDITION).programs(50, "test", seed=0)
     assert programs == LTETask(4, 1, ADDITION).programs(50, "test", seed=0)
     for p in programs:
-        a, b = p.code[len("print(("):-2].split("+")
+        a, b = p.code[len("print((") : -2].split("+")
         assert p.target == int(a) + int(b) and p.split == "test"
 
 
 def test_vocabulary_round_trip_and_refusal():
     code, _ = PAPER_FIGURE_1
-    assert VOCAB.decode(VOCAB.encode(code.replace("    ", "") + "-25011.")).endswith("-25011.")
+    assert VOCAB.decode(VOCAB.encode(code.replace("    ", "") + "-25011.")).endswith(
+        "-25011."
+    )
     assert VOCAB.decode([VOCAB.GO, *VOCAB.encode("12."), *VOCAB.encode("99")]) == "12."
     with pytest.raises(ValueError, match="not in the programs' vocabulary"):
         VOCAB.encode("print('x')")
@@ -103,19 +145,29 @@ def test_vocabulary_round_trip_and_refusal():
 
 def test_curricula_pick_difficulties_as_the_paper_says():
     rng = random.Random(0)
-    assert {Curriculum("baseline", 4, 2, rng).difficulty() for _ in range(50)} == {(4, 2)}
+    assert {Curriculum("baseline", 4, 2, rng).difficulty() for _ in range(50)} == {
+        (4, 2)
+    }
     assert {Curriculum("naive", 4, 2, rng).difficulty() for _ in range(50)} == {(1, 1)}
     mix = {Curriculum("mix", 4, 2, rng).difficulty() for _ in range(500)}
-    assert mix == {(l, n) for l in range(1, 5) for n in (1, 2)}
+    assert mix == {(length, n) for length in range(1, 5) for n in (1, 2)}
     combined = Curriculum("combined", 4, 2, rng)
     share = sum(combined.difficulty() != (1, 1) for _ in range(4000)) / 4000
-    assert 0.15 < share < 0.2  # one in five is a mix sample, and 1 in 8 of those is (1, 1) again
+    assert (
+        0.15 < share < 0.2
+    )  # one in five is a mix sample, and 1 in 8 of those is (1, 1) again
     naive = Curriculum("naive", 2, 2, rng)
     levels = []
     for accuracy in (0.5, 0.96, 0.97, 0.2, 0.99):
         naive.update(accuracy)
         levels.append((naive.length, naive.nesting))
-    assert levels == [(1, 1), (2, 1), (1, 2), (1, 2), (2, 2)]  # length first, then nesting with length reset
+    assert levels == [
+        (1, 1),
+        (2, 1),
+        (1, 2),
+        (1, 2),
+        (2, 2),
+    ]  # length first, then nesting with length reset
     assert not naive.update(1.0) and naive.at_target()
     with pytest.raises(ValueError, match="unknown curriculum"):
         Curriculum("random", 1, 1, rng)
@@ -125,7 +177,9 @@ def test_curricula_pick_difficulties_as_the_paper_says():
 def test_stalled_naive_level_steps_up():
     naive = Curriculum("naive", 3, 1, random.Random(0), patience=2)
     moves = [naive.update(accuracy) for accuracy in (0.5, 0.6, 0.55, 0.58)]
-    assert moves == [False, False, False, True] and naive.length == 2  # 0.58 is below 0.6, two checks before
+    assert (
+        moves == [False, False, False, True] and naive.length == 2
+    )  # 0.58 is below 0.6, two checks before
 
 
 def test_model_shapes_metrics_and_input_presentation():
@@ -138,7 +192,11 @@ def test_model_shapes_metrics_and_input_presentation():
     examples = memorization_examples(20, 3, random.Random(0))
     assert all(len(e.source) == 3 and e.answer == e.source + "." for e in examples)
     score = evaluate_examples(model, examples)
-    assert score["examples"] == 20 and 0 <= score["per_character"] <= 1 and score["exact_match"] <= 1
+    assert (
+        score["examples"] == 20
+        and 0 <= score["per_character"] <= 1
+        and score["exact_match"] <= 1
+    )
     # packing: an example's answer does not depend on what else is in the batch
     alone = model.greedy(["print((1+2))"])
     together = model.greedy(["print((1+2))", "print((12345+67890))"])
@@ -152,16 +210,24 @@ def test_memorization_examples_are_digit_strings():
     assert isinstance(examples[0], Example)
 
 
-# ------------------------------------------------------------------------------ the shipped checkpoints, CLI
+# ------------------------------------------------------------------------------ the
+# shipped checkpoints, CLI
 def test_shipped_addition_lstm_matches_its_card_and_collapses_beyond():
-    model, card = load_model(checkpoint_path("lte-add")), read_card(checkpoint_path("lte-add"))
+    model, card = (
+        load_model(checkpoint_path("lte-add")),
+        read_card(checkpoint_path("lte-add")),
+    )
     task = spec = LTE_ADD.data.task
     rows = {row["length"]: row for row in card["accuracy"]}
     for digits in (spec.length, spec.length + 2):
-        fresh = evaluate_programs(model, task, digits, 1, count=rows[digits]["programs"], seed=card["seed"])
+        fresh = evaluate_programs(
+            model, task, digits, 1, count=rows[digits]["programs"], seed=card["seed"]
+        )
         assert round(fresh["per_character"], 6) == rows[digits]["per_character"]
         assert round(fresh["exact_match"], 6) == rows[digits]["exact_match"]
-    assert rows[spec.length + 2]["exact_match"] == 0.0 < rows[spec.length]["exact_match"]
+    assert (
+        rows[spec.length + 2]["exact_match"] == 0.0 < rows[spec.length]["exact_match"]
+    )
     assert card["data"]["curriculum"] == "combined"
 
 
@@ -171,28 +237,44 @@ def test_cli_runs_the_lstms(tmp_path, capsys):
     source.write_text(json.dumps(pairs))
     assert main(["run", "lte-add", "--input", str(source)]) == 0
     answers = json.loads(capsys.readouterr().out)
-    assert answers == lstm_add(load_model(checkpoint_path("lte-add")), [tuple(p) for p in pairs])
+    assert answers == lstm_add(
+        load_model(checkpoint_path("lte-add")), [tuple(p) for p in pairs]
+    )
     programs = tmp_path / "programs.json"
     programs.write_text('["print((12+7))", "a=3\\nprint((a+4))"]')
     assert main(["run", "lte-programs", "--input", str(programs)]) == 0
     assert len(json.loads(capsys.readouterr().out)) == 2
 
 
-@pytest.mark.parametrize("task, content, message", [
-    ("lte-add", '[["1", "-2"]]', "item 0: '-2' is not a non-negative integer"),
-    ("lte-add", '[[1, 2]]', "item 0: expected a decimal string"),
-    ("lte-add", '[["1", "2", "3"]]', "item 0: expected a pair"),
-    ("lte-programs", '["print(1)", 7]', "item 1: expected the text of a program"),
-    ("lte-programs", '["print(\'x\')"]', "item 0: character \"'\" is not in the programs' vocabulary"),
-    ("lte-programs", '[""]', "item 0: expected the text of a program"),
-    ("lte-programs", '{}', "non-empty JSON array of program texts"),
-])
-def test_cli_refuses_bad_lstm_input_in_one_line(tmp_path, capsys, task, content, message):
+@pytest.mark.parametrize(
+    "task, content, message",
+    [
+        ("lte-add", '[["1", "-2"]]', "item 0: '-2' is not a non-negative integer"),
+        ("lte-add", "[[1, 2]]", "item 0: expected a decimal string"),
+        ("lte-add", '[["1", "2", "3"]]', "item 0: expected a pair"),
+        ("lte-programs", '["print(1)", 7]', "item 1: expected the text of a program"),
+        (
+            "lte-programs",
+            "[\"print('x')\"]",
+            "item 0: character \"'\" is not in the programs' vocabulary",
+        ),
+        ("lte-programs", '[""]', "item 0: expected the text of a program"),
+        ("lte-programs", "{}", "non-empty JSON array of program texts"),
+    ],
+)
+def test_cli_refuses_bad_lstm_input_in_one_line(
+    tmp_path, capsys, task, content, message
+):
     source = tmp_path / "input.json"
     source.write_text(content)
     assert main(["run", task, "--input", str(source)]) == 2
     out, err = capsys.readouterr()
-    assert out == "" and err.count("\n") == 1 and err.startswith("nee-lite: error:") and message in err
+    assert (
+        out == ""
+        and err.count("\n") == 1
+        and err.startswith("nee-lite: error:")
+        and message in err
+    )
 
 
 def test_nee_long_addition_is_exact_and_uses_the_engine():
@@ -201,7 +283,8 @@ def test_nee_long_addition_is_exact_and_uses_the_engine():
     pairs = random_pairs(5, 150, seed=4) + [("0", "0"), ("127", "1"), ("9" * 60, "1")]
     assert nee_long_addition(adder, pairs) == [python_sum(a, b) for a, b in pairs]
 
-    class Broken:  # an "engine" that forgets the carry bit: the result must then be wrong
+    # an "engine" that forgets the carry bit: the result must then be wrong
+    class Broken:
         def predict(self, a, b):
             return (a + b) & 127
 

@@ -1,4 +1,5 @@
-"""The merge NEE: training states, the advance rule, closed-loop merges, merge sort and its command line."""
+"""The merge NEE: training states, the advance rule, closed-loop merges, merge sort and
+its command line."""
 
 import json
 
@@ -6,13 +7,19 @@ import pytest
 import torch
 
 from nee_lite import NumberCodec, TrainConfig
-from nee_lite.core.checkpoints import checkpoint_path
 from nee_lite.cli.main import main
+from nee_lite.core.checkpoints import checkpoint_path, load_model
 from nee_lite.core.device import tune_cpu
 from nee_lite.engines.lists import duplicate_lists, paper_test_lists, score_sorted
-from nee_lite.engines.merge_sort import (MergeNEE, advance_heads, all_head_pairs, merge_layout, merge_states, visible_only)
+from nee_lite.engines.merge_sort import (
+    MergeNEE,
+    advance_heads,
+    all_head_pairs,
+    merge_layout,
+    merge_states,
+    visible_only,
+)
 from nee_lite.engines.nee import NEEConfig, train_mask_network
-from nee_lite.core.checkpoints import load_model
 
 CODEC = NumberCodec(8)
 
@@ -20,7 +27,9 @@ CODEC = NumberCodec(8)
 @pytest.fixture(scope="module")
 def shipped():
     model = load_model(checkpoint_path("merge-sort"))
-    tune_cpu(threads=1)  # tiny models: one thread is faster, above all when another process is busy
+    tune_cpu(
+        threads=1
+    )  # tiny models: one thread is faster, above all when another process is busy
     return model
 
 
@@ -28,9 +37,21 @@ def test_states_follow_the_merge_with_ties_to_the_first_sequence():
     states = merge_states([([3, 7], [3, 5, 250])], max_length=4, codec=CODEC)
     assert states.bits.shape == (9, 10, 9)
     visible = [torch.nonzero(~row).flatten().tolist() for row in states.hide]
-    assert visible[:6] == [[0, 3], [1, 3], [1, 4], [1, 5], [2, 5], [2, 6]]  # a's 3 goes first on the tie
+    assert visible[:6] == [
+        [0, 3],
+        [1, 3],
+        [1, 4],
+        [1, 5],
+        [2, 5],
+        [2, 6],
+    ]  # a's 3 goes first on the tie
     assert CODEC.decode(states.target).tolist()[:6] == [3, 3, 5, 7, 250, 256]
-    assert states.pointer[0].tolist()[:4] == [True, False, False, True]  # both 3s are acceptable
+    assert states.pointer[0].tolist()[:4] == [
+        True,
+        False,
+        False,
+        True,
+    ]  # both 3s are acceptable
     compact = visible_only(states)
     assert compact.bits.shape == (9, 2, 9) and not compact.hide.any()
     with pytest.raises(ValueError, match="at most 4"):
@@ -39,18 +60,33 @@ def test_states_follow_the_merge_with_ties_to_the_first_sequence():
 
 def test_advance_rule_and_layout():
     mask = torch.tensor([[0, 1, 1, 0, 1, 1]]).bool()
-    assert advance_heads(mask, torch.tensor([[1, 0, 0, 0, 0, 0]])).int().tolist() == [[1, 0, 1, 0, 1, 1]]
-    assert advance_heads(mask, torch.tensor([[0, 0, 0, 1, 0, 0]])).int().tolist() == [[0, 1, 1, 1, 0, 1]]
+    assert advance_heads(mask, torch.tensor([[1, 0, 0, 0, 0, 0]])).int().tolist() == [
+        [1, 0, 1, 0, 1, 1]
+    ]
+    assert advance_heads(mask, torch.tensor([[0, 0, 0, 1, 0, 0]])).int().tolist() == [
+        [0, 1, 1, 1, 0, 1]
+    ]
     assert merge_layout([1, 2], [3]) == [1, 2, 256, 3, 256]
 
 
 def test_mask_network_learns_the_advance_rule_at_any_length():
     tune_cpu(threads=1)
-    network, _ = train_mask_network(train_config=TrainConfig(steps=400, batch_size=256, lr=1e-2, warmup_steps=10,
-                                                             min_lr_ratio=0.0, grad_clip=None), rule=advance_heads)
+    network, _ = train_mask_network(
+        train_config=TrainConfig(
+            steps=400,
+            batch_size=256,
+            lr=1e-2,
+            warmup_steps=10,
+            min_lr_ratio=0.0,
+            grad_clip=None,
+        ),
+        rule=advance_heads,
+    )
     generator = torch.Generator().manual_seed(3)
     mask = torch.rand(200, 301, generator=generator) < 0.5
-    pointer = torch.nn.functional.one_hot(torch.randint(301, (200,), generator=generator), 301)
+    pointer = torch.nn.functional.one_hot(
+        torch.randint(301, (200,), generator=generator), 301
+    )
     assert torch.equal(network(mask, pointer) > 0, advance_heads(mask, pointer))
 
 
@@ -65,12 +101,22 @@ def test_untrained_merge_stops_within_k_plus_m_plus_one_steps():
 
 def test_shipped_engine_is_right_on_every_pair_of_heads(shipped):
     result = all_head_pairs(shipped.engine)
-    assert result["pairs"] == 257 ** 2 and result["value"] == 1.0 and result["pointer"] == 1.0
+    assert (
+        result["pairs"] == 257**2
+        and result["value"] == 1.0
+        and result["pointer"] == 1.0
+    )
 
 
 def test_shipped_merge_sort_is_exact_on_long_and_duplicate_lists(shipped):
-    for lists in (paper_test_lists(100, count=20, seed=5), duplicate_lists(60, count=20, seed=5)):
-        assert score_sorted(shipped.execute(lists).outputs, lists.tolist())["exact_match"] == 1.0
+    for lists in (
+        paper_test_lists(100, count=20, seed=5),
+        duplicate_lists(60, count=20, seed=5),
+    ):
+        assert (
+            score_sorted(shipped.execute(lists).outputs, lists.tolist())["exact_match"]
+            == 1.0
+        )
 
 
 def test_merge_sort_handles_any_length_and_mixed_lengths(shipped):
@@ -78,13 +124,21 @@ def test_merge_sort_handles_any_length_and_mixed_lengths(shipped):
     assert shipped.sort(lists) == [sorted(x) for x in lists]
     run = shipped.merge([([1, 4, 4], [0, 4, 9])], record=True)
     assert run.outputs == [[0, 1, 4, 4, 4, 9]] and len(run.masks) == 7
-    assert all(int((~mask).sum()) == 2 for mask in run.masks)  # exactly two heads visible at every step
+    assert all(
+        int((~mask).sum()) == 2 for mask in run.masks
+    )  # exactly two heads visible at every step
 
 
 def test_merge_oracle_mask_agrees_with_the_learned_one(shipped):
-    pairs = [(sorted(x[:30].tolist()), sorted(x[30:].tolist())) for x in paper_test_lists(50, count=10, seed=2)]
-    assert shipped.merge(pairs).outputs == shipped.merge(pairs, oracle_mask=True).outputs == [
-        sorted(a + b) for a, b in pairs]
+    pairs = [
+        (sorted(x[:30].tolist()), sorted(x[30:].tolist()))
+        for x in paper_test_lists(50, count=10, seed=2)
+    ]
+    assert (
+        shipped.merge(pairs).outputs
+        == shipped.merge(pairs, oracle_mask=True).outputs
+        == [sorted(a + b) for a, b in pairs]
+    )
 
 
 def test_execute_refuses_bad_input(shipped):
@@ -99,13 +153,18 @@ def test_execute_refuses_bad_input(shipped):
 def test_shipped_card_matches_its_measurements():
     card = json.loads(checkpoint_path("merge-sort").with_suffix(".json").read_text())
     assert card["task"] == "merge-sort" and card["wall_time_s"] < 300
-    assert all(row["exact_match"] == 1.0 for row in card["accuracy"] if row["length"] <= 100)
+    assert all(
+        row["exact_match"] == 1.0 for row in card["accuracy"] if row["length"] <= 100
+    )
 
 
 def test_cli_train_evaluate_run(tmp_path, capsys):
     assert main(["train", "merge-sort", "--steps", "5", "--out", str(tmp_path)]) == 0
     card = json.loads((tmp_path / "merge-sort.json").read_text())
-    assert card["steps"] == 5 and card["command"] == "nee-lite train merge-sort --seed 0 --steps 5"
+    assert (
+        card["steps"] == 5
+        and card["command"] == "nee-lite train merge-sort --seed 0 --steps 5"
+    )
     capsys.readouterr()
     assert main(["evaluate", "merge-sort"]) == 0
     out = capsys.readouterr().out
@@ -114,24 +173,50 @@ def test_cli_train_evaluate_run(tmp_path, capsys):
 
 def test_cli_sorts_with_the_network_and_refuses_bad_input(tmp_path, capsys):
     source = tmp_path / "lists.json"
-    source.write_text(json.dumps([[5, 3, 9, 3], [1], [x % 256 for x in range(300, 0, -1)]]))
+    source.write_text(
+        json.dumps([[5, 3, 9, 3], [1], [x % 256 for x in range(300, 0, -1)]])
+    )
     assert main(["run", "merge-sort", "--input", str(source)]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out == [[3, 3, 5, 9], [1], sorted(x % 256 for x in range(300, 0, -1))]
-    for content, message in (("[[1, 2], []]", "item 1: the list is empty"), ("[[1, 300]]", "position 1"),
-                             ("[[1, \"inf\"]]", "cannot be sorted"), ("[3]", "item 0: expected a list"),
-                             ("[]", "non-empty JSON array"), ("{\"a\": 1}", "non-empty JSON array"),
-                             ("[[1, -2]]", "negative number"), ("[[1.5]]", "is not a number"),
-                             ("[[1, 2", "not valid JSON"), ("[[true]]", "is not a number")):
+    for content, message in (
+        ("[[1, 2], []]", "item 1: the list is empty"),
+        ("[[1, 300]]", "position 1"),
+        ('[[1, "inf"]]', "cannot be sorted"),
+        ("[3]", "item 0: expected a list"),
+        ("[]", "non-empty JSON array"),
+        ('{"a": 1}', "non-empty JSON array"),
+        ("[[1, -2]]", "negative number"),
+        ("[[1.5]]", "is not a number"),
+        ("[[1, 2", "not valid JSON"),
+        ("[[true]]", "is not a number"),
+    ):
         source.write_text(content)
         assert main(["run", "merge-sort", "--input", str(source)]) == 2
         err = capsys.readouterr().err
-        assert message in err and err.count("\n") == 1 and err.startswith("nee-lite: error:")
+        assert (
+            message in err
+            and err.count("\n") == 1
+            and err.startswith("nee-lite: error:")
+        )
     assert main(["run", "merge-sort", "--input", str(tmp_path / "missing.json")]) == 2
     assert "cannot read input" in capsys.readouterr().err
-    assert main(["evaluate", "merge-sort", "--checkpoint", str(tmp_path / "nothing")]) == 2
+    assert (
+        main(["evaluate", "merge-sort", "--checkpoint", str(tmp_path / "nothing")]) == 2
+    )
     assert "no checkpoint card" in capsys.readouterr().err
     source.write_text("[[2, 1]]")
-    assert main(["run", "merge-sort", "--input", str(source), "--checkpoint",
-                 str(checkpoint_path("selection-sort"))]) == 2  # same shapes, but another model
+    assert (
+        main(
+            [
+                "run",
+                "merge-sort",
+                "--input",
+                str(source),
+                "--checkpoint",
+                str(checkpoint_path("selection-sort")),
+            ]
+        )
+        == 2
+    )  # same shapes, but another model
     assert "was saved from SelectionSortNEE, not MergeNEE" in capsys.readouterr().err

@@ -1,4 +1,5 @@
-"""The selection-sort NEE: training states, the mask network, closed-loop execution and the shipped checkpoint."""
+"""The selection-sort NEE: training states, the mask network, closed-loop execution and
+the shipped checkpoint."""
 
 import json
 
@@ -6,12 +7,11 @@ import pytest
 import torch
 
 from nee_lite import NumberCodec, TrainConfig
-from nee_lite.core.checkpoints import checkpoint_path
 from nee_lite.cli.main import main
+from nee_lite.core.checkpoints import checkpoint_path, load_model
 from nee_lite.engines.lists import duplicate_lists, paper_test_lists, score_sorted
 from nee_lite.engines.nee import NEE, NEEConfig, train_mask_network
 from nee_lite.engines.selection_sort import SelectionSortNEE, selection_states
-from nee_lite.core.checkpoints import load_model
 
 CODEC = NumberCodec(8)
 
@@ -26,17 +26,45 @@ def test_states_follow_selection_sort_with_ties_and_padding():
     assert states.bits.shape == (10, 5, 9) and states.hide.shape == (10, 5)
     targets = CODEC.decode(states.target).tolist()
     assert targets[:5] == [3, 3, 7, 250, 256] and targets[5:] == [5, 256, 256, 256, 256]
-    assert states.pointer[0].tolist() == [False, True, False, True, False]  # both 3s are acceptable
-    assert states.hide[1].tolist() == [False, True, False, False, False]  # the first 3 (lowest index) went first
-    assert states.hide[5].tolist() == [False, False, True, True, True]  # padding is always hidden
+    assert states.pointer[0].tolist() == [
+        False,
+        True,
+        False,
+        True,
+        False,
+    ]  # both 3s are acceptable
+    assert states.hide[1].tolist() == [
+        False,
+        True,
+        False,
+        False,
+        False,
+    ]  # the first 3 (lowest index) went first
+    assert states.hide[5].tolist() == [
+        False,
+        False,
+        True,
+        True,
+        True,
+    ]  # padding is always hidden
 
 
 def test_mask_network_learns_its_rule_at_any_length():
-    network, _ = train_mask_network(train_config=TrainConfig(steps=300, batch_size=256, lr=1e-2, warmup_steps=10,
-                                                             min_lr_ratio=0.0, grad_clip=None))
+    network, _ = train_mask_network(
+        train_config=TrainConfig(
+            steps=300,
+            batch_size=256,
+            lr=1e-2,
+            warmup_steps=10,
+            min_lr_ratio=0.0,
+            grad_clip=None,
+        )
+    )
     generator = torch.Generator().manual_seed(3)
     mask = torch.rand(200, 301, generator=generator) < 0.5
-    pointer = torch.nn.functional.one_hot(torch.randint(301, (200,), generator=generator), 301)
+    pointer = torch.nn.functional.one_hot(
+        torch.randint(301, (200,), generator=generator), 301
+    )
     assert torch.equal(network(mask, pointer) > 0, mask | pointer.bool())
 
 
@@ -59,8 +87,14 @@ def test_untrained_model_stops_after_n_plus_one_steps():
 
 
 def test_shipped_engine_is_exact_on_long_and_duplicate_lists(shipped):
-    for lists in (paper_test_lists(100, count=20, seed=5), duplicate_lists(60, count=20, seed=5)):
-        assert score_sorted(shipped.execute(lists).outputs, lists.tolist())["exact_match"] == 1.0
+    for lists in (
+        paper_test_lists(100, count=20, seed=5),
+        duplicate_lists(60, count=20, seed=5),
+    ):
+        assert (
+            score_sorted(shipped.execute(lists).outputs, lists.tolist())["exact_match"]
+            == 1.0
+        )
 
 
 def test_sort_handles_mixed_lengths(shipped):
@@ -76,19 +110,33 @@ def test_execute_refuses_bad_input(shipped):
 
 
 def test_shipped_card_matches_its_measurements(shipped):
-    card = json.loads(checkpoint_path("selection-sort").with_suffix(".json").read_text())
+    card = json.loads(
+        checkpoint_path("selection-sort").with_suffix(".json").read_text()
+    )
     assert card["wall_time_s"] < 300 and card["steps"] == 2000
-    assert all(row["exact_match"] == 1.0 for row in card["accuracy"] if row["length"] <= 100)
+    assert all(
+        row["exact_match"] == 1.0 for row in card["accuracy"] if row["length"] <= 100
+    )
 
 
 def test_cli_sorts_with_the_network_and_refuses_bad_lists(tmp_path, capsys):
     source = tmp_path / "lists.json"
-    source.write_text(json.dumps([[5, 3, 9, 3], [1], [x % 256 for x in range(600, 0, -1)]]))
+    source.write_text(
+        json.dumps([[5, 3, 9, 3], [1], [x % 256 for x in range(600, 0, -1)]])
+    )
     assert main(["run", "selection-sort", "--input", str(source)]) == 0
     out = json.loads(capsys.readouterr().out)
-    assert out[0] == [3, 3, 5, 9] and out[1] == [1] and out[2] == sorted(x % 256 for x in range(600, 0, -1))
-    for content, message in (("[[1, 2], []]", "item 1: the list is empty"), ("[[1, 300]]", "position 1"),
-                             ("[[1, \"inf\"]]", "cannot be sorted"), ("[3]", "item 0: expected a list")):
+    assert (
+        out[0] == [3, 3, 5, 9]
+        and out[1] == [1]
+        and out[2] == sorted(x % 256 for x in range(600, 0, -1))
+    )
+    for content, message in (
+        ("[[1, 2], []]", "item 1: the list is empty"),
+        ("[[1, 300]]", "position 1"),
+        ('[[1, "inf"]]', "cannot be sorted"),
+        ("[3]", "item 0: expected a list"),
+    ):
         source.write_text(content)
         assert main(["run", "selection-sort", "--input", str(source)]) == 2
         err = capsys.readouterr().err

@@ -1,4 +1,5 @@
-"""Neural Programmer-Interpreters: the scratchpad and its traces, the batched interpreter, the shipped NPI, the CLI."""
+"""Neural Programmer-Interpreters: the scratchpad and its traces, the batched
+interpreter, the shipped NPI, the CLI."""
 
 import json
 import random
@@ -6,13 +7,35 @@ import random
 import pytest
 import torch
 
-from nee_lite.core.checkpoints import checkpoint_path
+from nee_lite.ancestors.npi import (
+    NPI,
+    NPIConfig,
+    add_numbers,
+    execute,
+    python_sum,
+    random_operand,
+    random_pairs,
+    score_additions,
+    trace_batch,
+)
+from nee_lite.ancestors.npi_env import (
+    ADD,
+    ADD1,
+    BLANK,
+    CARRY,
+    LSHIFT,
+    MOVE_PTR,
+    RETURN,
+    WRITE,
+    BatchScratchpad,
+    Decision,
+    Scratchpad,
+    addition_trace,
+    describe,
+    parse_operand,
+)
 from nee_lite.cli.main import main
-from nee_lite.ancestors.npi import (NPI, NPIConfig, add_numbers, execute, python_sum, random_operand, random_pairs,
-                          score_additions, trace_batch)
-from nee_lite.ancestors.npi_env import (ADD, ADD1, BLANK, CARRY, LSHIFT, MOVE_PTR, RETURN, WRITE, BatchScratchpad, Decision,
-                              Scratchpad, addition_trace, describe, parse_operand)
-from nee_lite.core.checkpoints import load_model
+from nee_lite.core.checkpoints import checkpoint_path, load_model
 
 
 @pytest.fixture(scope="module")
@@ -23,7 +46,10 @@ def npi():
 def test_traces_reproduce_pythons_addition():
     rng = random.Random(0)
     for _ in range(500):
-        a, b = random_operand(rng, rng.randint(1, 40)), random_operand(rng, rng.randint(1, 40))
+        a, b = (
+            random_operand(rng, rng.randint(1, 40)),
+            random_operand(rng, rng.randint(1, 40)),
+        )
         assert addition_trace(a, b).pad.result == str(int(a) + int(b))
     assert addition_trace("0", "0").pad.result == "0"
     assert addition_trace("99999", "1").pad.result == "100000"
@@ -31,18 +57,39 @@ def test_traces_reproduce_pythons_addition():
 
 def test_trace_of_one_column_with_a_carry():
     teacher = addition_trace("7", "5")
-    programs = [(depth, program, describe(decision)) for depth, program, _, decision in teacher.steps]
+    programs = [
+        (depth, program, describe(decision))
+        for depth, program, _, decision in teacher.steps
+    ]
     assert programs[:9] == [
-        (0, ADD, "ADD1()"), (1, ADD1, "WRITE(OUT, 2)"), (1, ADD1, "CARRY()"),
-        (2, CARRY, "MOVE_PTR(CARRY, LEFT)"), (2, CARRY, "WRITE(CARRY, 1)"), (2, CARRY, "MOVE_PTR(CARRY, RIGHT)"),
-        (2, CARRY, "RETURN"), (1, ADD1, "RETURN"), (0, ADD, "LSHIFT()")]
+        (0, ADD, "ADD1()"),
+        (1, ADD1, "WRITE(OUT, 2)"),
+        (1, ADD1, "CARRY()"),
+        (2, CARRY, "MOVE_PTR(CARRY, LEFT)"),
+        (2, CARRY, "WRITE(CARRY, 1)"),
+        (2, CARRY, "MOVE_PTR(CARRY, RIGHT)"),
+        (2, CARRY, "RETURN"),
+        (1, ADD1, "RETURN"),
+        (0, ADD, "LSHIFT()"),
+    ]
     assert programs[-1] == (0, ADD, "RETURN")
-    assert [call.program for call in teacher.calls] == [ADD, ADD1, CARRY, LSHIFT, ADD1, LSHIFT]
+    assert [call.program for call in teacher.calls] == [
+        ADD,
+        ADD1,
+        CARRY,
+        LSHIFT,
+        ADD1,
+        LSHIFT,
+    ]
     assert teacher.calls[0].observations[0] == (7, 5, BLANK, BLANK)
 
 
 def test_operands_are_checked():
-    assert parse_operand("007") == "7" and parse_operand("0") == "0" and parse_operand("000") == "0"
+    assert (
+        parse_operand("007") == "7"
+        and parse_operand("0") == "0"
+        and parse_operand("000") == "0"
+    )
     for bad in ("", "-3", "+3", " 3", "3 ", "3\n", "1e5", "0x1f", "٣", "²", "3.0"):
         with pytest.raises(ValueError, match="digits 0-9"):
             parse_operand(bad)
@@ -69,8 +116,12 @@ def test_batch_scratchpad_matches_the_single_one():
 def test_trace_batch_supervises_every_decision():
     batch = trace_batch([("95", "7")])
     assert batch.keep.sum() == len(addition_trace("95", "7").steps)
-    assert batch.returns[batch.keep].sum() == len(addition_trace("95", "7").calls)  # one return per call
-    assert ((batch.rows >= 0) == ((batch.called == MOVE_PTR) | (batch.called == WRITE))).all()
+    assert batch.returns[batch.keep].sum() == len(
+        addition_trace("95", "7").calls
+    )  # one return per call
+    assert (
+        (batch.rows >= 0) == ((batch.called == MOVE_PTR) | (batch.called == WRITE))
+    ).all()
 
 
 def test_untrained_npi_stops_and_is_scored_honestly():
@@ -79,11 +130,18 @@ def test_untrained_npi_stops_and_is_scored_honestly():
     execution = execute(NPI(NPIConfig()), pairs, max_steps=30)
     assert execution.steps <= 30 and len(execution.results) == 2
     score = score_additions(["42", "1"], pairs)
-    assert score["exact_match"] == 0.5 and score["per_digit"] == 0.5  # digits compared from the right: " 1" vs "10"
+    assert (
+        score["exact_match"] == 0.5 and score["per_digit"] == 0.5
+    )  # digits compared from the right: " 1" vs "10"
 
 
 def test_shipped_npi_adds_long_numbers_exactly(npi):
-    pairs = random_pairs(3, 200, seed=7) + [("9" * 150, "1"), ("0", "0"), ("5", "5"), ("1" * 40, "8" * 90)]
+    pairs = random_pairs(3, 200, seed=7) + [
+        ("9" * 150, "1"),
+        ("0", "0"),
+        ("5", "5"),
+        ("1" * 40, "8" * 90),
+    ]
     execution = execute(npi, pairs, record=False)
     assert all(execution.finished)
     assert execution.results == [python_sum(a, b) for a, b in pairs]
@@ -93,36 +151,47 @@ def test_shipped_npi_adds_long_numbers_exactly(npi):
 def test_record_replays_the_teachers_trace(npi):
     record = execute(npi, [("95", "7")], record=True).record
     teacher = addition_trace("95", "7").steps
-    assert [(depth, program, decision) for depth, program, _, decision, _, _ in record] == \
-           [(depth, program, decision) for depth, program, _, decision in teacher]
+    assert [
+        (depth, program, decision) for depth, program, _, decision, _, _ in record
+    ] == [(depth, program, decision) for depth, program, _, decision in teacher]
 
 
 def test_cli_runs_the_npi(tmp_path, capsys):
     source = tmp_path / "pairs.json"
-    source.write_text(json.dumps([["123", "989"], ["0", "0"], ["9" * 120, "1"], ["007", "3"]]))
+    source.write_text(
+        json.dumps([["123", "989"], ["0", "0"], ["9" * 120, "1"], ["007", "3"]])
+    )
     assert main(["run", "npi-add", "--input", str(source)]) == 0
     assert json.loads(capsys.readouterr().out) == ["1112", "0", "1" + "0" * 120, "10"]
 
 
-@pytest.mark.parametrize("content, message", [
-    ("[]", "non-empty JSON array"),
-    ('{"a": "1"}', "non-empty JSON array"),
-    ('[["1", "2", "3"]]', "item 0: expected a pair"),
-    ('[["1", "2"], "12"]', "item 1: expected a pair"),
-    ('[[1, "2"]]', "item 0: expected a decimal string"),
-    ('[["-1", "2"]]', "item 0: '-1' is not a non-negative integer"),
-    ('[["1", ""]]', "item 0: '' is not"),
-    ('[["1", " 2"]]', "item 0: ' 2' is not"),
-    ('[["1", "2x"]]', "item 0: '2x' is not"),
-    ('[["1", "1.5"]]', "item 0: '1.5' is not"),
-    ('[["1", null]]', "item 0: expected a decimal string"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ("[]", "non-empty JSON array"),
+        ('{"a": "1"}', "non-empty JSON array"),
+        ('[["1", "2", "3"]]', "item 0: expected a pair"),
+        ('[["1", "2"], "12"]', "item 1: expected a pair"),
+        ('[[1, "2"]]', "item 0: expected a decimal string"),
+        ('[["-1", "2"]]', "item 0: '-1' is not a non-negative integer"),
+        ('[["1", ""]]', "item 0: '' is not"),
+        ('[["1", " 2"]]', "item 0: ' 2' is not"),
+        ('[["1", "2x"]]', "item 0: '2x' is not"),
+        ('[["1", "1.5"]]', "item 0: '1.5' is not"),
+        ('[["1", null]]', "item 0: expected a decimal string"),
+    ],
+)
 def test_cli_refuses_bad_input_in_one_line(tmp_path, capsys, content, message):
     source = tmp_path / "pairs.json"
     source.write_text(content)
     assert main(["run", "npi-add", "--input", str(source)]) == 2
     out, err = capsys.readouterr()
-    assert out == "" and err.count("\n") == 1 and err.startswith("nee-lite: error:") and message in err
+    assert (
+        out == ""
+        and err.count("\n") == 1
+        and err.startswith("nee-lite: error:")
+        and message in err
+    )
 
 
 def test_training_command_is_reproducible(tmp_path, monkeypatch):
@@ -131,7 +200,9 @@ def test_training_command_is_reproducible(tmp_path, monkeypatch):
     import nee_lite.ancestors.npi
     from nee_lite.cli.registry import TASKS
 
-    monkeypatch.setattr(nee_lite.ancestors.npi, "ADDITION_TESTS", ((5, 20), (12, 5)))  # the card's table, made small
+    monkeypatch.setattr(
+        nee_lite.ancestors.npi, "ADDITION_TESTS", ((5, 20), (12, 5))
+    )  # the card's table, made small
     task = TASKS["npi-add"]  # and the traced data
     small = replace(task.recipe, data=replace(task.recipe.data, additions=200))
     monkeypatch.setitem(TASKS, "npi-add", replace(task, recipe=small))
@@ -140,4 +211,8 @@ def test_training_command_is_reproducible(tmp_path, monkeypatch):
         assert main(["train", "npi-add", "--steps", "3", "--out", str(out)]) == 0
     assert (first / "npi-add.pt").read_bytes() == (second / "npi-add.pt").read_bytes()
     card = json.loads((first / "npi-add.json").read_text())
-    assert card["steps"] == 3 and card["data"]["additions"] == 200 and card["accuracy"][0]["digits"] == 5
+    assert (
+        card["steps"] == 3
+        and card["data"]["additions"] == 200
+        and card["accuracy"][0]["digits"] == 5
+    )

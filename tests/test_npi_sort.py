@@ -1,5 +1,6 @@
-"""NPI bubble sort: the teacher sorts (checked against ``sorted``), the batched scratchpad is the single one, the
-shipped NPI sorts closed loop, and ``nee-lite run npi-sort`` refuses bad input in one line with exit code 2."""
+"""NPI bubble sort: the teacher sorts (checked against ``sorted``), the batched
+scratchpad is the single one, the shipped NPI sorts closed loop, and ``nee-lite run
+npi-sort`` refuses bad input in one line with exit code 2."""
 
 import json
 import random
@@ -7,11 +8,19 @@ import random
 import pytest
 import torch
 
+from nee_lite.ancestors import npi_multi
 from nee_lite.ancestors import npi_sort_env as S
 from nee_lite.ancestors.npi import TraceBatch
-from nee_lite.ancestors import npi_multi
 from nee_lite.ancestors.npi_multi import add_programs, max_table, train_new_programs
-from nee_lite.ancestors.npi_sort import NPI_SORT, ProgramNPI, SortExecution, execute_sort, sort_calls, score_sorts, sort_table
+from nee_lite.ancestors.npi_sort import (
+    NPI_SORT,
+    ProgramNPI,
+    SortExecution,
+    execute_sort,
+    score_sorts,
+    sort_calls,
+    sort_table,
+)
 from nee_lite.cli.main import main
 from nee_lite.cli.registry import TASKS, shipped_checkpoint
 
@@ -19,8 +28,12 @@ from nee_lite.cli.registry import TASKS, shipped_checkpoint
 def _arrays():
     rng = random.Random(18)
     arrays = [[d] for d in range(10)] + [[a, b] for a in range(10) for b in range(10)]
-    arrays += [[rng.randrange(10) for _ in range(rng.randint(3, 25))] for _ in range(400)]
-    arrays += [[rng.choice((4, 7)) for _ in range(rng.randint(3, 12))] for _ in range(100)]  # many duplicates
+    arrays += [
+        [rng.randrange(10) for _ in range(rng.randint(3, 25))] for _ in range(400)
+    ]
+    arrays += [
+        [rng.choice((4, 7)) for _ in range(rng.randint(3, 12))] for _ in range(100)
+    ]  # many duplicates
     return arrays
 
 
@@ -28,7 +41,10 @@ def test_teacher_sorts_like_python():
     for array in _arrays():
         teacher = S.sort_trace(array)
         assert teacher.pad.cells == sorted(array), array
-        assert teacher.calls[0].program == S.BUBBLESORT and teacher.calls[0].decisions[-1].returns
+        assert (
+            teacher.calls[0].program == S.BUBBLESORT
+            and teacher.calls[0].decisions[-1].returns
+        )
 
 
 def test_teacher_max_points_at_the_maximum():
@@ -38,15 +54,24 @@ def test_teacher_max_points_at_the_maximum():
 
 def test_trace_grows_quadratically_and_starts_as_the_paper():
     first = S.sort_trace([3, 1, 2])
-    assert [S.describe_sort(d) for d in first.calls[1].decisions[:2]] == ["MOVE_PTR(P2, RIGHT)", "BSTEP()"]
-    assert [S.SORT_PROGRAMS[call.program] for call in first.calls[:5]] == ["BUBBLESORT", "BUBBLE", "BSTEP",
-                                                                          "COMPSWAP", "RSHIFT"]
+    assert [S.describe_sort(d) for d in first.calls[1].decisions[:2]] == [
+        "MOVE_PTR(P2, RIGHT)",
+        "BSTEP()",
+    ]
+    assert [S.SORT_PROGRAMS[call.program] for call in first.calls[:5]] == [
+        "BUBBLESORT",
+        "BUBBLE",
+        "BSTEP",
+        "COMPSWAP",
+        "RSHIFT",
+    ]
     ten, twenty = (len(S.sort_trace(S.random_arrays(1, n)[0]).steps) for n in (10, 20))
     assert 3.5 < twenty / ten < 4.5
 
 
 def test_batch_pad_replays_the_teacher():
-    """The teacher's primitive decisions, replayed on the batched scratchpad, give the same observations."""
+    """The teacher's primitive decisions, replayed on the batched scratchpad, give the
+    same observations."""
     arrays = [[5, 2, 9, 2], [1], [3, 3], [9, 8, 7, 6, 5, 4, 3]]
     for array in arrays:
         teacher = S.sort_trace(array)
@@ -54,8 +79,12 @@ def test_batch_pad_replays_the_teacher():
         for _, _, observation, decision in teacher.steps:
             assert tuple(pad.observe()[0].tolist()) == observation
             if not decision.returns and decision.program in S.SORT_PRIMITIVES:
-                pad.act(torch.tensor([True]), torch.tensor([decision.program]), torch.tensor([max(decision.row, 0)]),
-                        torch.tensor([max(decision.value, 0)]))
+                pad.act(
+                    torch.tensor([True]),
+                    torch.tensor([decision.program]),
+                    torch.tensor([max(decision.row, 0)]),
+                    torch.tensor([max(decision.value, 0)]),
+                )
         assert pad.results() == [sorted(array)]
 
 
@@ -63,7 +92,9 @@ def test_trace_batch_has_every_decision():
     model = ProgramNPI(NPI_SORT.model)
     batch = sort_calls(model, [[2, 1], [4]])
     assert isinstance(batch, TraceBatch)
-    assert int(batch.keep.sum()) == sum(len(S.sort_trace(a).steps) for a in ([2, 1], [4]))
+    assert int(batch.keep.sum()) == sum(
+        len(S.sort_trace(a).steps) for a in ([2, 1], [4])
+    )
 
 
 def test_scores_are_per_element_and_exact():
@@ -86,10 +117,17 @@ def test_new_program_with_frozen_core_changes_nothing_old():
     bigger = add_programs(model, ("MAX",))
     old = len(model.program_names)
     before = {name: value.clone() for name, value in bigger.state_dict().items()}
-    train_new_programs(bigger, old, S.random_arrays(5, (2, 4)), NPI_SORT.train.__class__(steps=3, batch_size=8))
+    train_new_programs(
+        bigger,
+        old,
+        S.random_arrays(5, (2, 4)),
+        NPI_SORT.train.__class__(steps=3, batch_size=8),
+    )
     for name, value in bigger.state_dict().items():
         if name in ("program_embedding.weight", "program_keys"):
-            assert torch.equal(value[:old], before[name][:old]) and not torch.equal(value[old:], before[name][old:])
+            assert torch.equal(value[:old], before[name][:old]) and not torch.equal(
+                value[old:], before[name][old:]
+            )
         else:
             assert torch.equal(value, before[name]), name
 
@@ -101,41 +139,62 @@ def test_new_program_starts_from_the_named_old_embedding_with_a_fresh_key():
     bubblesort = model.program_embedding.weight[model.program_names.index("BUBBLESORT")]
     started = add_programs(model, ("MAX",))
     assert torch.equal(started.program_embedding.weight[old], bubblesort)
-    assert not any(torch.allclose(started.program_keys[old], key) for key in model.program_keys)
-    assert not torch.equal(add_programs(model, ("MAX",), start=None).program_embedding.weight[old], bubblesort)
+    assert not any(
+        torch.allclose(started.program_keys[old], key) for key in model.program_keys
+    )
+    assert not torch.equal(
+        add_programs(model, ("MAX",), start=None).program_embedding.weight[old],
+        bubblesort,
+    )
 
 
 def test_max_is_exact_only_with_the_teachers_array(monkeypatch):
-    """A MAX that points at the maximum without running BUBBLE (the array left as it was) is not exact."""
+    """A MAX that points at the maximum without running BUBBLE (the array left as it
+    was) is not exact."""
+
     def pointing_only(model, arrays, program):
-        return SortExecution([list(a) for a in arrays], [True] * len(arrays), 1, [max(a) for a in arrays], [])
+        return SortExecution(
+            [list(a) for a in arrays],
+            [True] * len(arrays),
+            1,
+            [max(a) for a in arrays],
+            [],
+        )
 
     monkeypatch.setattr(npi_multi, "execute_sort", pointing_only)
     row = max_table(None, ((8, 20),))[0]
     assert row["answer"] == 1.0 and row["exact_match"] < 0.2
 
 
-@pytest.mark.parametrize("content, message", [
-    ("", "not valid JSON"),
-    ("[[1, 2", "not valid JSON"),
-    ("{}", "non-empty JSON array"),
-    ("[]", "non-empty JSON array"),
-    ("[1, 2, 3]", "item 0: expected a non-empty array"),
-    ("[[1, 2], []]", "item 1: expected a non-empty array"),
-    ("[[1, 10]]", "item 0, position 1: 10 is not an integer 0-9"),
-    ("[[-1]]", "item 0, position 0: -1 is not an integer 0-9"),
-    ("[[1.5]]", "item 0, position 0: 1.5 is not an integer 0-9"),
-    ('[["3"]]', "item 0, position 0: '3' is not an integer 0-9"),
-    ("[[true]]", "item 0, position 0: True is not an integer 0-9"),
-    ("[" + json.dumps([1] * 101) + "]", "item 0: 101 numbers is more than the limit of 100"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ("", "not valid JSON"),
+        ("[[1, 2", "not valid JSON"),
+        ("{}", "non-empty JSON array"),
+        ("[]", "non-empty JSON array"),
+        ("[1, 2, 3]", "item 0: expected a non-empty array"),
+        ("[[1, 2], []]", "item 1: expected a non-empty array"),
+        ("[[1, 10]]", "item 0, position 1: 10 is not an integer 0-9"),
+        ("[[-1]]", "item 0, position 0: -1 is not an integer 0-9"),
+        ("[[1.5]]", "item 0, position 0: 1.5 is not an integer 0-9"),
+        ('[["3"]]', "item 0, position 0: '3' is not an integer 0-9"),
+        ("[[true]]", "item 0, position 0: True is not an integer 0-9"),
+        (
+            "[" + json.dumps([1] * 101) + "]",
+            "item 0: 101 numbers is more than the limit of 100",
+        ),
+    ],
+)
 def test_bad_sort_input_is_one_line_and_exit_2(tmp_path, capsys, content, message):
     source = tmp_path / "input.json"
     source.write_text(content)
     code = main(["run", "npi-sort", "--input", str(source)])
     out, err = capsys.readouterr()
     assert code == 2 and out == ""
-    assert err.count("\n") == 1 and err.startswith("nee-lite: error:") and message in err, err
+    assert (
+        err.count("\n") == 1 and err.startswith("nee-lite: error:") and message in err
+    ), err
 
 
 def test_run_npi_sort_prints_sorted_arrays(tmp_path, capsys):
@@ -148,7 +207,23 @@ def test_run_npi_sort_prints_sorted_arrays(tmp_path, capsys):
 def test_reproduce_has_an_npi_sort_entry(tmp_path):
     from nee_lite.results.store import read_results
 
-    assert main(["reproduce", "--quick", "--device", "cpu", "--tasks", "npi-sort", "--out", str(tmp_path)]) == 0
+    assert (
+        main(
+            [
+                "reproduce",
+                "--quick",
+                "--device",
+                "cpu",
+                "--tasks",
+                "npi-sort",
+                "--out",
+                str(tmp_path),
+            ]
+        )
+        == 0
+    )
     entry = read_results(tmp_path / "results.json")["entries"]["npi-sort"]
-    assert entry["status"] == "measured" and [row["length"] for row in entry["rows"]] == [4, 8, 16]
+    assert entry["status"] == "measured" and [
+        row["size"] for row in entry["rows"]
+    ] == [4, 8, 16]
     assert (tmp_path / "reproduced" / "npi-sort.pt").is_file()

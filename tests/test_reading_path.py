@@ -1,9 +1,11 @@
 """The reading path stays a book, not a lab notebook.
 
-The reading path is every part of ``_toc.yml`` but the appendix and the reference. On it, checks run in cells
-the rendered page removes (tag ``remove-cell`` or ``remove-input``); an ``assert`` stays visible only where it
-is the lesson, at most ``MAX_VISIBLE_ASSERTS`` in all. Each chapter has at most ``MAX_CHAPTER_WORDS`` words of
-prose (its markdown), the path at most ``MAX_PATH_WORDS``. Run this file as a script for the counts.
+The reading path is every part of ``_toc.yml`` but the appendix and the reference. On
+it, checks run in cells the rendered page removes (tag ``remove-cell`` or
+``remove-input``); an ``assert`` stays visible only where it is the lesson, at most
+``MAX_VISIBLE_ASSERTS`` in all. Each chapter has at most ``MAX_CHAPTER_WORDS`` words of
+prose (its markdown), the path at most ``MAX_PATH_WORDS``. Run this file as a script for
+the counts.
 """
 
 import json
@@ -28,8 +30,14 @@ def reading_path() -> list[Path]:
     for part in toc["parts"]:
         if part["caption"] not in OFF_PATH:
             for chapter in part["chapters"]:
-                files += [chapter["file"], *(s["file"] for s in chapter.get("sections", []))]
-    return [next(p for p in (ROOT / f"{f}.ipynb", ROOT / f"{f}.md") if p.exists()) for f in files]
+                files += [
+                    chapter["file"],
+                    *(s["file"] for s in chapter.get("sections", [])),
+                ]
+    return [
+        next(p for p in (ROOT / f"{f}.ipynb", ROOT / f"{f}.md") if p.exists())
+        for f in files
+    ]
 
 
 def prose_and_visible_asserts(path: Path) -> tuple[int, int]:
@@ -42,7 +50,9 @@ def prose_and_visible_asserts(path: Path) -> tuple[int, int]:
         if cell["cell_type"] == "markdown":
             words += len(WORD.findall(source))
         elif not HIDDEN_TAGS & set(cell.get("metadata", {}).get("tags", [])):
-            asserts += sum(line.lstrip().startswith("assert") for line in source.splitlines())
+            asserts += sum(
+                line.lstrip().startswith("assert") for line in source.splitlines()
+            )
     return words, asserts
 
 
@@ -51,7 +61,11 @@ def counts() -> dict[str, tuple[int, int]]:
 
 
 def test_each_chapter_of_the_reading_path_is_short_enough():
-    long = {name: words for name, (words, _) in counts().items() if words > MAX_CHAPTER_WORDS}
+    long = {
+        name: words
+        for name, (words, _) in counts().items()
+        if words > MAX_CHAPTER_WORDS
+    }
     assert not long, f"chapters over {MAX_CHAPTER_WORDS} words of prose: {long}"
 
 
@@ -62,12 +76,16 @@ def test_the_reading_path_is_short_enough():
 
 def test_checks_are_out_of_the_readers_way():
     visible = {name: asserts for name, (_, asserts) in counts().items() if asserts}
-    assert sum(visible.values()) <= MAX_VISIBLE_ASSERTS, f"visible assert lines: {visible}"
+    assert sum(visible.values()) <= MAX_VISIBLE_ASSERTS, (
+        f"visible assert lines: {visible}"
+    )
 
 
 if __name__ == "__main__":
     table = counts()
     for name, (words, asserts) in table.items():
         print(f"{name:32s} {words:6,d} words {asserts:4d} visible asserts")
-    print(f"{'reading path':32s} {sum(w for w, _ in table.values()):6,d} words "
-          f"{sum(a for _, a in table.values()):4d} visible asserts")
+    print(
+        f"{'reading path':32s} {sum(w for w, _ in table.values()):6,d} words "
+        f"{sum(a for _, a in table.values()):4d} visible asserts"
+    )

@@ -7,9 +7,10 @@ import pytest
 
 from nee_lite.core.checkpoints import data_dir
 from nee_lite.cli.main import main
-from nee_lite.cli.reproduce import (EXPERIMENTS, QUICK_STEPS, Run, _table_2_job, addition_heldout_table, entry_names,
+from nee_lite.cli.reproduce import (EXPERIMENTS, QUICK_STEPS, ReproduceOptions, _table_2_job, addition_heldout_table, entry_names,
                                 read_results)
 from nee_lite.engines.arithmetic import ADD, TABLE_2
+from nee_lite.results.store import row_problems, schema_rows
 
 
 @pytest.fixture(scope="module")
@@ -27,6 +28,8 @@ def test_quick_run_writes_every_field_the_scorecard_needs(quick_results):
     assert task["status"] == "measured" and task["quick"] is True and task["steps"] == 20 and task["seed"] == 0
     assert task["trained_on"] == "cpu" and task["train_wall_time_s"] >= 0 and task["wall_time_s"] > 0
     assert {row["test"] for row in task["rows"]} == {"seen numbers", "held-out numbers"}
+    for entry in results["entries"].values():  # every row under the one set of keys (ROW_SCHEMA)
+        assert not [problem for row in entry["rows"] for problem in row_problems(row)]
     environment = task["environment"]
     for key in ("device", "device_name", "cpu_kind", "torch", "python", "git", "date"):
         assert environment[key], key
@@ -80,16 +83,16 @@ def test_a_task_that_trains_nothing_is_evaluated_with_the_checkpoints_of_the_run
     from dataclasses import replace
 
     from nee_lite.cli.registry import TASKS
-    from nee_lite.cli.reproduce import Run, train_and_evaluate
+    from nee_lite.cli.reproduce import ReproduceOptions, train_and_evaluate
     from nee_lite.core.checkpoints import checkpoint_path
 
     seen = []
     prim = replace(TASKS["prim"], load=seen.append, evaluate=lambda engines, seed: [{"nodes": 5, "per_graph": 1.0}])
-    entry = train_and_evaluate(prim, Run(tmp_path))  # no selection-sort was reproduced in tmp_path
+    entry = train_and_evaluate(prim, ReproduceOptions(tmp_path))  # no selection-sort was reproduced in tmp_path
     assert entry["trained"] is False and "composes the selection-sort" in entry["note"]
     assert seen == [checkpoint_path("prim")] and entry["evaluated_with"].startswith("shipped")
     (tmp_path / "selection-sort.pt").write_bytes(b"")
-    entry = train_and_evaluate(prim, Run(tmp_path))
+    entry = train_and_evaluate(prim, ReproduceOptions(tmp_path))
     assert seen[-1] == tmp_path / "prim" and entry["evaluated_with"] == "checkpoints reproduced in this run"
 
 
@@ -97,13 +100,13 @@ def test_a_training_error_is_an_error_not_a_result(tmp_path):
     from dataclasses import replace
 
     from nee_lite.cli.registry import TASKS
-    from nee_lite.cli.reproduce import Run, train_and_evaluate
+    from nee_lite.cli.reproduce import ReproduceOptions, train_and_evaluate
 
     def broken(recipe, progress, device):
         raise ValueError("the optimizer diverged")
 
     with pytest.raises(ValueError, match="diverged"):
-        train_and_evaluate(replace(TASKS["min-of-two"], fit=broken), Run(tmp_path))
+        train_and_evaluate(replace(TASKS["min-of-two"], fit=broken), ReproduceOptions(tmp_path))
 
 
 def test_train_takes_a_device_and_refuses_one_that_is_not_here(capsys, tmp_path):
@@ -120,7 +123,7 @@ def test_train_takes_a_device_and_refuses_one_that_is_not_here(capsys, tmp_path)
 
 
 def test_table_2_in_worker_processes_trains_the_same_engines_as_in_process(tmp_path):
-    entry = addition_heldout_table(Run(checkpoints=tmp_path, quick=True, progress=False))  # a pool when 2+ cores
+    entry = addition_heldout_table(ReproduceOptions(checkpoints=tmp_path, quick=True, progress=False))  # a pool when 2+ cores
     assert entry["members"] == 1 and [run["count"] for run in entry["runs"]] == [256, 64]
     config, budget = TABLE_2.model, TABLE_2.train
     alone = _table_2_job((config, replace(budget, steps=QUICK_STEPS, warmup_steps=5), 256, 0))[0]
@@ -178,5 +181,5 @@ def test_shipped_measures_the_shipped_checkpoint_and_trains_nothing(tmp_path):
     weights = shipped.with_suffix(".pt").read_bytes()
     assert entry["evaluated_checkpoint"]["sha256"] == hashlib.sha256(weights).hexdigest()
     assert entry["seed"] == card["seed"] and entry["train_wall_time_s"] == card["wall_time_s"]
-    assert entry["rows"] == card["accuracy"] and entry["command"].endswith("--shipped")
+    assert entry["rows"] == schema_rows(card["accuracy"]) and entry["command"].endswith("--shipped")
     assert not (tmp_path / "reproduced").exists()

@@ -5,7 +5,8 @@ import json
 import pytest
 
 from nee_lite.results.paper import CLRS, PAPER
-from nee_lite.results.scorecard import LINES, render_html, scorecard, table_1_html, table_1_times_html, table_2_html
+from nee_lite.results.scorecard import (CHAPTERS, HEADLINES, LINES, headline, headline_html, render_html, scorecard,
+                                       table_1_html, table_1_times_html, table_2_html)
 from nee_lite.results.store import summarize_seeds
 
 
@@ -25,16 +26,16 @@ def table_1_entry():
 def fake_results():
     return {"entries": {
         "selection-sort": {"status": "measured", "quick": False, "seed": 0, "train_wall_time_s": 28.2,
-                           "rows": [{"test": "duplicates", "length": 100, "per_element": 1.0, "exact_match": 1.0}],
+                           "rows": [{"test": "duplicates", "size": 100, "per_element": 1.0, "exact_match": 1.0}],
                            "environment": {"device": "cpu", "device_name": "Some CPU", "date": "2026-11-22T03:00"}},
         "merge-sort": {"status": "failed", "error": "no checkpoint"},
         "table-1": table_1_entry(),
         "graph-min": {"status": "measured", "quick": False, "seed": 0, "train_wall_time_s": 185.0,
                       "evaluated_with": "shipped checkpoint", "card": {"device": "cpu"},
-                      "rows": [{"algorithm": "dijkstra", "nodes": 100, "family": "erdos-renyi", "per_node": 1.0,
-                                "per_graph": 1.0},
-                               {"algorithm": "dijkstra", "nodes": 100, "family": "grid", "per_node": 0.99,
-                                "per_graph": 0.9}],
+                      "rows": [{"algorithm": "dijkstra", "size": 100, "family": "erdos-renyi", "per_element": 1.0,
+                                "exact_match": 1.0},
+                               {"algorithm": "dijkstra", "size": 100, "family": "grid", "per_element": 0.99,
+                                "exact_match": 0.9}],
                       "environment": {"device": "cpu"}},
     }}
 
@@ -54,7 +55,7 @@ def test_ours_come_from_the_file_and_missing_entries_say_so():
         "not in the results"
 
 
-def test_several_matching_rows_show_the_worst_under_the_tasks_own_field_names():
+def test_several_matching_rows_show_the_worst_of_them():
     graph = next(row for row in scorecard(fake_results())
                  if row["claim"] == "shortest paths, graphs of 100 nodes, find-min engine trained on graph traces")
     assert graph["ours"]["exact_match"] == 0.9 and graph["ours"]["per_element"] == 0.99 and graph["ours"]["rows"] == 2
@@ -85,8 +86,8 @@ def test_table_1_shows_mean_and_minimum_over_seeds_beside_the_paper():
     assert "<td>mean</td><td>30</td><td>30</td><td>32</td><td>92</td><td>60</td>" in times
 
 
-@pytest.mark.parametrize("columns", [("single_mean", "single_min"), ("mean", "min"),
-                                     ("single_mean", "single_min", "mean", "min")])
+@pytest.mark.parametrize("columns", [("exact_match_mean", "exact_match_min"),
+                                     ("bit_accuracy_mean", "exact_match_mean", "exact_match_min")])
 def test_table_2_renders_whatever_columns_the_entry_has(columns):
     rows = [{"count": count, "seeds": 5, **{column: 0.5 + 0.1 * i for i, column in enumerate(columns)}}
             for count in (256, 64)]
@@ -97,9 +98,8 @@ def test_table_2_renders_whatever_columns_the_entry_has(columns):
     lines = {row["claim"]: row["ours"] for row in scorecard({"entries": {"addition-heldout": {
         "status": "measured", "rows": rows, "environment": {}}}})}
     single = lines["Table 2: 64 numbers allowed, single engines"]  # the entry's rows are single engines
-    assert ("exact_match" in single) == ("min" in columns)
-    if "min" in columns:
-        assert single["exact_match"] == rows[1]["min"] and single["scope"] == "min of 5 seeds"
+    assert single["exact_match"] == rows[1]["exact_match_min"] and single["scope"] == "min of 5 seeds"
+    assert single["mean"] == rows[1]["exact_match_mean"]
 
 
 def test_summary_over_seeds_is_the_mean_and_the_minimum_with_its_seed():
@@ -151,3 +151,25 @@ def test_entries_of_shipped_checkpoints_measured_the_checkpoints_shipped_now():
             weights = checkpoint_path(name).with_suffix(".pt")
             assert entry["evaluated_checkpoint"]["sha256"] == hashlib.sha256(weights.read_bytes()).hexdigest(), (
                 f"{name}: rerun nee-lite reproduce --shipped --tasks {name}")
+
+
+def test_an_entry_that_describes_an_earlier_checkpoint_says_so_on_its_lines():
+    results = fake_results()
+    results["entries"]["selection-sort"]["describes"] = "an earlier checkpoint"
+    line = next(row for row in scorecard(results) if row["claim"] == "selection sort, 100 numbers, duplicates")
+    assert line["ours"]["scope"] == "seed 0, an earlier checkpoint"
+
+
+def test_the_headline_table_names_real_lines_and_links_every_chapter(tmp_path):
+    claims = {line.claim for line in LINES}
+    assert all(claim in claims for _, claim in HEADLINES)
+    assert {line.chapter for line in LINES} <= set(CHAPTERS)
+    from nee_lite.results.store import ROOT
+
+    book = ROOT / "book"
+    assert all((book / f"{page}.ipynb").is_file() for page in CHAPTERS.values())
+    rows = headline(scorecard(fake_results()))
+    html = headline_html(rows)
+    assert len(rows) == len(HEADLINES) and html.count("<tr><td>") == len(HEADLINES)
+    assert '<a href="merge_sort.html">Merge sort</a>' in html
+    assert "100.0 (mean 100.0)" not in html and "97.0 (mean 99.4)" in html  # min over seeds, mean beside it

@@ -1,8 +1,10 @@
-"""Every shipped checkpoint gives the same outputs on the test sets (a part of each) as when this file's hashes were written.
+"""Every shipped checkpoint gives the same outputs on the test sets (a part of each) as
+when this file's hashes were written.
 
-The hashes in ``shipped_outputs.json`` were computed from ``nee-lite run`` on the inputs below before the package was
-reorganised (and must stay equal through any refactoring): a change that alters a single output of a shipped model
-fails here. Regenerate them only on purpose, after retraining a checkpoint: ``python tests/test_shipped_outputs.py``.
+The hashes in ``shipped_outputs.json`` were computed from ``nee-lite run`` on the inputs
+below before the package was reorganised (and must stay equal through any refactoring):
+a change that alters a single output of a shipped model fails here. Regenerate them only
+on purpose, after retraining a checkpoint: ``python tests/test_shipped_outputs.py``.
 """
 
 from __future__ import annotations
@@ -21,13 +23,22 @@ DATA = Path(__file__).resolve().parent.parent / "data"
 
 def _sorting_lists(limit: int | None = None, longest: int = 10_000) -> list[list[int]]:
     sets = json.loads((DATA / "test_sets" / "sorting.json").read_text())
-    return [numbers for entry in sets if entry["length"] <= longest for numbers in entry["lists"][:limit]]
+    return [
+        numbers
+        for entry in sets
+        if entry["length"] <= longest
+        for numbers in entry["lists"][:limit]
+    ]
 
 
 def _graphs(algorithm: str) -> list[dict]:
     from nee_lite.graphs.data import graph_test_set
 
-    return [graph.to_json() for graphs in graph_test_set(algorithm).values() for graph in graphs[:20]]
+    return [
+        graph.to_json()
+        for graphs in graph_test_set(algorithm).values()
+        for graph in graphs[:20]
+    ]
 
 
 def _inputs(task: str):
@@ -40,25 +51,61 @@ def _inputs(task: str):
     if task == "sort-baseline":
         return _sorting_lists(limit=5, longest=100)
     if task == "add":
-        return [[a, b] for a in range(256) for b in range(256 - a)] + [["inf", b] for b in range(256)]
+        return [[a, b] for a in range(256) for b in range(256 - a)] + [
+            ["inf", b] for b in range(256)
+        ]
     if task == "multiply":
-        return [[a, b] for a in range(4096) for b in range(4096 // max(a, 1) + 1) if a * b <= 4095][::7]
+        return [
+            [a, b]
+            for a in range(4096)
+            for b in range(4096 // max(a, 1) + 1)
+            if a * b <= 4095
+        ][::7]
     if task in ("dijkstra", "prim"):
         return _graphs(task)
     if task == "npi-add":
-        return [[str(7 ** k % 10 ** d), str(3 ** k % 10 ** d)] for d in (3, 5, 10, 40) for k in range(1, 40)]
+        return [
+            [str(7**k % 10**d), str(3**k % 10**d)]
+            for d in (3, 5, 10, 40)
+            for k in range(1, 40)
+        ]
     if task == "npi-sort":
-        return [[(7 ** k + 3 * i * i) % 10 for i in range(n)] for n in (1, 2, 3, 5, 8, 13, 20) for k in range(1, 6)]
+        return [
+            [(7**k + 3 * i * i) % 10 for i in range(n)]
+            for n in (1, 2, 3, 5, 8, 13, 20)
+            for k in range(1, 6)
+        ]
     if task == "lte-add":
-        return [[str(7 ** k % 10 ** d), str(3 ** k % 10 ** d)] for d in (1, 2, 3, 4, 6) for k in range(1, 40)]
+        return [
+            [str(7**k % 10**d), str(3**k % 10**d)]
+            for d in (1, 2, 3, 4, 6)
+            for k in range(1, 40)
+        ]
     if task == "lte-programs":
-        return [f"a={a}\nfor x in range({k}):a+={b}\nprint(a)" for a in (3, 12, 57) for b in (4, 9) for k in (1, 2, 3)] \
-            + [f"print(({a}+{b}))" for a in range(0, 99, 7) for b in range(3, 99, 13)]
+        return [
+            f"a={a}\nfor x in range({k}):a+={b}\nprint(a)"
+            for a in (3, 12, 57)
+            for b in (4, 9)
+            for k in (1, 2, 3)
+        ] + [f"print(({a}+{b}))" for a in range(0, 99, 7) for b in range(3, 99, 13)]
     raise KeyError(task)
 
 
-TASKS = ("min-of-two", "selection-sort", "merge-sort", "graph-min", "sort-baseline", "add", "multiply", "dijkstra",
-         "prim", "npi-add", "lte-add", "lte-programs", "npi-sort")
+TASKS = (
+    "min-of-two",
+    "selection-sort",
+    "merge-sort",
+    "graph-min",
+    "sort-baseline",
+    "add",
+    "multiply",
+    "dijkstra",
+    "prim",
+    "npi-add",
+    "lte-add",
+    "lte-programs",
+    "npi-sort",
+)
 
 
 def digest(outputs) -> str:
@@ -80,9 +127,13 @@ def test_shipped_checkpoint_outputs_unchanged(task):
 
 if __name__ == "__main__":
     torch.set_num_threads(1)
-    # Regenerate the named tasks (all without arguments); the others keep their stored digests.
+    # Regenerate the named tasks (all without arguments); the others keep their stored
+    # digests.
     hashes = json.loads(HASHES.read_text()) if HASHES.exists() else {}
     fresh = {task: digest(run_shipped(task)) for task in (sys.argv[1:] or TASKS)}
     hashes.update(fresh)
-    HASHES.write_text(json.dumps({task: hashes[task] for task in TASKS if task in hashes}, indent=1) + "\n")
+    HASHES.write_text(
+        json.dumps({task: hashes[task] for task in TASKS if task in hashes}, indent=1)
+        + "\n"
+    )
     print(fresh)

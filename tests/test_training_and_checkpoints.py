@@ -1,4 +1,5 @@
-"""The shared training loop learns and is repeatable; checkpoints round-trip and refuse what does not fit."""
+"""The shared training loop learns and is repeatable; checkpoints round-trip and refuse
+what does not fit."""
 
 import json
 
@@ -7,15 +8,28 @@ import torch
 
 from nee_lite import NumberCodec, TrainConfig, load_checkpoint, save_checkpoint, train
 from nee_lite.core.device import cpu_kind, device_name, pick_device, seed_everything
-from nee_lite.engines.numbers_as_bits import MinOfTwo, MinOfTwoConfig, PairSampler, split_numbers
+from nee_lite.engines.numbers_as_bits import (
+    MinOfTwo,
+    MinOfTwoConfig,
+    PairSampler,
+    split_numbers,
+)
 
 
 def tiny_run(seed=0, steps=60):
     seen, _ = split_numbers(NumberCodec(4), 0.25, seed=0)
     torch.manual_seed(seed)
     model = MinOfTwo(MinOfTwoConfig(encoding="binary", bits=4, d_embed=4, hidden=16))
-    config = TrainConfig(steps=steps, batch_size=32, lr=1e-2, warmup_steps=5, seed=seed, log_every=10)
-    result = train(model, PairSampler(seen, 32), lambda m, batch: m.loss(*batch), config, progress=False)
+    config = TrainConfig(
+        steps=steps, batch_size=32, lr=1e-2, warmup_steps=5, seed=seed, log_every=10
+    )
+    result = train(
+        model,
+        PairSampler(seen, 32),
+        lambda m, batch: m.loss(*batch),
+        config,
+        progress=False,
+    )
     return model, result
 
 
@@ -26,34 +40,81 @@ def test_loss_goes_down_and_history_is_logged():
     assert result.wall_time_s > 0 and 0 < result.cpu_time_s and result.steps == 300
 
 
-@pytest.mark.parametrize("optimizer", ["adam", "sgd"])
+@pytest.mark.parametrize("optimizer", ["adamw", "sgd"])
 def test_a_zero_learning_rate_factor_leaves_the_weights_as_they_were(optimizer):
     seen, _ = split_numbers(NumberCodec(4), 0.25, seed=0)
     model = MinOfTwo(MinOfTwoConfig(encoding="binary", bits=4, d_embed=4, hidden=16))
     before = [p.detach().clone() for p in model.parameters()]
-    config = TrainConfig(steps=3, batch_size=8, lr=0.5, warmup_steps=0, optimizer=optimizer)
-    train(model, PairSampler(seen, 8), lambda m, batch: m.loss(*batch), config, progress=False,
-          lr_scale=lambda: 0.0)
+    config = TrainConfig(
+        steps=3, batch_size=8, lr=0.5, warmup_steps=0, optimizer=optimizer
+    )
+    train(
+        model,
+        PairSampler(seen, 8),
+        lambda m, batch: m.loss(*batch),
+        config,
+        progress=False,
+        lr_scale=lambda: 0.0,
+    )
     assert all(torch.equal(a, b) for a, b in zip(before, model.parameters()))
     with pytest.raises(ValueError, match="optimizer must be one of"):
         TrainConfig(optimizer="adagrad")
+
+
+def test_cards_that_say_adam_mean_adamw_and_retrain_the_same():
+    """The option "adam" is now named for what it is, AdamW; old cards still read."""
+    from nee_lite.core.checkpoints import data_dir  # the shipped cards
+    from nee_lite.engines.arithmetic import ADD  # its shipped card says "adam"
+
+    card = json.loads((data_dir() / "checkpoints" / "add.json").read_text())
+    assert card["train"]["optimizer"] == "adam"
+    assert TrainConfig(**card["train"]) == ADD.with_seed(card["seed"]).train
+    assert TrainConfig(optimizer="adam").optimizer == "adamw"
+    weights = []
+    seen, _ = split_numbers(NumberCodec(4), 0.25, seed=0)
+    for optimizer in ("adam", "adamw"):
+        torch.manual_seed(0)
+        shape = MinOfTwoConfig(encoding="binary", bits=4, d_embed=4, hidden=16)
+        model = MinOfTwo(shape)
+        config = TrainConfig(
+            steps=20, batch_size=8, lr=1e-2, warmup_steps=5, optimizer=optimizer
+        )
+        train(
+            model,
+            PairSampler(seen, 8),
+            lambda m, batch: m.loss(*batch),
+            config,
+            progress=False,
+        )
+        weights.append([p.detach().clone() for p in model.parameters()])
+    assert all(torch.equal(a, b) for a, b in zip(*weights))
 
 
 def test_same_seed_same_weights_other_seed_other_weights():
     first, _ = tiny_run(seed=3)
     again, _ = tiny_run(seed=3)
     other, _ = tiny_run(seed=4)
-    same = [torch.equal(a, b) for a, b in zip(first.state_dict().values(), again.state_dict().values())]
-    differ = [torch.equal(a, b) for a, b in zip(first.state_dict().values(), other.state_dict().values())]
+    same = [
+        torch.equal(a, b)
+        for a, b in zip(first.state_dict().values(), again.state_dict().values())
+    ]
+    differ = [
+        torch.equal(a, b)
+        for a, b in zip(first.state_dict().values(), other.state_dict().values())
+    ]
     assert all(same) and not all(differ)
 
 
 def test_checkpoint_round_trip_with_card(tmp_path):
     model, result = tiny_run()
-    path = save_checkpoint(model, tmp_path / "tiny", {"seed": 0, "wall_time_s": result.wall_time_s})
+    path = save_checkpoint(
+        model, tmp_path / "tiny", {"seed": 0, "wall_time_s": result.wall_time_s}
+    )
     assert path.suffix == ".pt" and (tmp_path / "tiny.json").is_file()
     card = json.loads((tmp_path / "tiny.json").read_text())
-    assert card["model"]["bits"] == 4 and card["parameters"] == sum(p.numel() for p in model.parameters())
+    assert card["model"]["bits"] == 4 and card["parameters"] == sum(
+        p.numel() for p in model.parameters()
+    )
     fresh = MinOfTwo(model.config)
     assert load_checkpoint(fresh, tmp_path / "tiny")["seed"] == 0
     for a, b in zip(model.state_dict().values(), fresh.state_dict().values()):
@@ -73,12 +134,16 @@ def test_a_card_older_than_a_config_field_loads_with_that_fields_default(tmp_pat
     save_checkpoint(model, tmp_path / "tiny", {})
     card_path = tmp_path / "tiny.json"
     card = json.loads(card_path.read_text())
-    del card["model"]["encoding"]  # as if the card was written before the field existed (default "binary")
+    del card["model"][
+        "encoding"
+    ]  # as if the card was written before the field existed (default "binary")
     card_path.write_text(json.dumps(card))
     assert load_checkpoint(MinOfTwo(model.config), tmp_path / "tiny") is not None
     scalar = MinOfTwo(MinOfTwoConfig(encoding="scalar", bits=4, d_embed=4, hidden=16))
     with pytest.raises(ValueError, match=r"encoding='binary' \(model has 'scalar'\)"):
-        load_checkpoint(scalar, tmp_path / "tiny")  # a missing field means its default, not "anything"
+        load_checkpoint(
+            scalar, tmp_path / "tiny"
+        )  # a missing field means its default, not "anything"
 
 
 def test_weights_that_do_not_fit_the_card_are_refused(tmp_path):
@@ -89,7 +154,10 @@ def test_weights_that_do_not_fit_the_card_are_refused(tmp_path):
         load_checkpoint(MinOfTwo(model.config), tmp_path / "tiny")
 
 
-@pytest.mark.parametrize("damage", ["garbage weights", "garbage card", "no card", "no weights", "card without model"])
+@pytest.mark.parametrize(
+    "damage",
+    ["garbage weights", "garbage card", "no card", "no weights", "card without model"],
+)
 def test_damaged_or_missing_files_are_clear_errors(tmp_path, damage):
     model, _ = tiny_run()
     save_checkpoint(model, tmp_path / "tiny", {})
@@ -123,4 +191,7 @@ def test_seed_everything_returns_a_seeded_generator():
 
 def test_cpu_kind_names_the_model_and_the_vector_instructions():
     model, instructions = cpu_kind().rsplit(", ", 1)
-    assert device_name("cpu").startswith(model) and instructions == torch.backends.cpu.get_cpu_capability()
+    assert (
+        device_name("cpu").startswith(model)
+        and instructions == torch.backends.cpu.get_cpu_capability()
+    )

@@ -1,1 +1,3 @@
-"""Part "Where it started": Learning to Execute and the Neural Programmer-Interpreter."""
+"""Part "Where it started": Learning to Execute and the Neural
+Programmer-Interpreter.
+"""

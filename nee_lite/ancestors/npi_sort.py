@@ -1,11 +1,14 @@
-"""Chapter "NPI: sorting": one NPI core for several environments, trained on bubble sort (and addition).
+"""Chapter "NPI: sorting": one NPI core for several environments, trained on bubble sort
+(and addition).
 
-:class:`ProgramNPI` is :class:`~nee_lite.ancestors.npi.NPI` with its parts made plural, as in the paper: one
-environment encoder per environment (``add``: the four digits under the pointers; ``sort``: the two values and the
-three flags of :mod:`nee_lite.ancestors.npi_sort_env`), one program memory whose programs are named (programs of
-the same name are one entry, shared by the environments: ``MOVE_PTR``), and one LSTM core with its heads (return,
-key, a row or pointer, a value or direction). Training (:func:`~nee_lite.ancestors.npi.trace_loss`) and the closed
-loop with its call stacks (:func:`~nee_lite.ancestors.npi.run_programs`) are the addition NPI's.
+:class:`ProgramNPI` is :class:`~nee_lite.ancestors.npi.NPI` with its parts made plural,
+as in the paper: one environment encoder per environment (``add``: the four digits under
+the pointers; ``sort``: the two values and the three flags of
+:mod:`nee_lite.ancestors.npi_sort_env`), one program memory whose programs are named
+(programs of the same name are one entry, shared by the environments: ``MOVE_PTR``), and
+one LSTM core with its heads (return, key, a row or pointer, a value or direction).
+Training (:func:`~nee_lite.ancestors.npi.trace_loss`) and the closed loop with its call
+stacks (:func:`~nee_lite.ancestors.npi.run_programs`) are the addition NPI's.
 """
 
 from __future__ import annotations
@@ -16,19 +19,37 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from . import npi_env, npi_sort_env as sorting
-from .npi import calls_batch, run_programs, select_calls, trace_loss
 from ..core.checkpoints import Model
 from ..core.training import Recipe, TrainConfig, TrainResult, train
+from . import npi_env
+from . import npi_sort_env as sorting
+from .npi import calls_batch, run_programs, select_calls, trace_loss
 
-__all__ = ["ENVIRONMENTS", "ProgramNPIConfig", "ProgramNPI", "NPISortData", "NPI_SORT", "sort_calls",
-           "train_sort_npi", "SortExecution", "execute_sort", "sort_arrays", "score_sorts", "sort_table",
-           "longest_exact", "SORT_TESTS", "VALIDATION", "sort_validation", "renamed_pad"]
+__all__ = [
+    "ENVIRONMENTS",
+    "ProgramNPIConfig",
+    "ProgramNPI",
+    "NPISortData",
+    "NPI_SORT",
+    "sort_calls",
+    "train_sort_npi",
+    "SortExecution",
+    "execute_sort",
+    "sort_arrays",
+    "score_sorts",
+    "sort_table",
+    "longest_exact",
+    "SORT_TESTS",
+    "VALIDATION",
+    "sort_validation",
+    "renamed_pad",
+]
 
 
 @dataclass(frozen=True)
 class Environment:
-    """What an encoder reads (``cells`` values 0-9 or blank, then ``flags`` 0/1) and its programs."""
+    """What an encoder reads (``cells`` values 0-9 or blank, then ``flags`` 0/1) and its
+    programs."""
 
     cells: int
     flags: int
@@ -39,14 +60,21 @@ class Environment:
 
 ENVIRONMENTS = {
     "add": Environment(4, 0, npi_env.PROGRAMS, npi_env.PRIMITIVES, npi_env.ADD),
-    "sort": Environment(2, 3, sorting.SORT_PROGRAMS, sorting.SORT_PRIMITIVES, sorting.BUBBLESORT),
+    "sort": Environment(
+        2, 3, sorting.SORT_PROGRAMS, sorting.SORT_PRIMITIVES, sorting.BUBBLESORT
+    ),
 }
-SORT_MEMORY = ",".join(name for index, name in enumerate(sorting.SORT_PROGRAMS) if index not in sorting.NEW_PROGRAMS)
+SORT_MEMORY = ",".join(
+    name
+    for index, name in enumerate(sorting.SORT_PROGRAMS)
+    if index not in sorting.NEW_PROGRAMS
+)
 
 
 @dataclass
 class ProgramNPIConfig:
-    """Shape of the NPI: its environments and programs (comma-separated names), sizes as the addition NPI."""
+    """Shape of the NPI: its environments and programs (comma-separated names), sizes as
+    the addition NPI."""
 
     environments: str = "sort"
     programs: str = SORT_MEMORY
@@ -57,10 +85,14 @@ class ProgramNPIConfig:
 
 
 class ProgramNPI(Model):
-    """Environment encoders, one program memory (embeddings and keys) and one LSTM core with its heads."""
+    """Environment encoders, one program memory (embeddings and keys) and one LSTM core
+    with its heads."""
 
     config_class = ProgramNPIConfig
-    ROWS, VALUES = 4, 10  # the argument heads: a row (addition) or pointer (sorting); a digit or direction
+    ROWS, VALUES = (
+        4,
+        10,
+    )  # the argument heads: a row (addition) or pointer (sorting); a digit or direction
 
     def __init__(self, config: ProgramNPIConfig = ProgramNPIConfig()):
         super().__init__(config)
@@ -69,105 +101,180 @@ class ProgramNPI(Model):
         self.encoders = nn.ModuleList()
         for name in self.environment_names:
             spec = ENVIRONMENTS[name]
-            self.encoders.append(nn.Sequential(nn.Linear(spec.cells * (npi_env.BLANK + 1) + spec.flags, 64),
-                                               nn.ReLU(), nn.Linear(64, config.encoder)))
+            self.encoders.append(
+                nn.Sequential(
+                    nn.Linear(spec.cells * (npi_env.BLANK + 1) + spec.flags, 64),
+                    nn.ReLU(),
+                    nn.Linear(64, config.encoder),
+                )
+            )
         programs = len(self.program_names)
         self.program_embedding = nn.Embedding(programs, config.program)
-        self.program_keys = nn.Parameter(torch.randn(programs, config.key) / config.key ** 0.5)
+        self.program_keys = nn.Parameter(
+            torch.randn(programs, config.key) / config.key**0.5
+        )
         self.core = nn.LSTMCell(config.encoder + config.program, config.hidden)
         self.heads = nn.Linear(config.hidden, 1 + config.key + self.ROWS + self.VALUES)
 
     def encode(self, observation: torch.Tensor, environment: int) -> torch.Tensor:
         spec = ENVIRONMENTS[self.environment_names[environment]]
-        cells = F.one_hot(observation[:, :spec.cells], npi_env.BLANK + 1).flatten(1).float()
-        flags = observation[:, spec.cells:spec.cells + spec.flags].float()
+        cells = (
+            F.one_hot(observation[:, : spec.cells], npi_env.BLANK + 1)
+            .flatten(1)
+            .float()
+        )
+        flags = observation[:, spec.cells : spec.cells + spec.flags].float()
         return self.encoders[environment](torch.cat([cells, flags], 1))
 
-    def step(self, observation: torch.Tensor, program: torch.Tensor, state, environment=0):
-        """One core step, as :meth:`NPI.step`; ``environment`` is one index or a ``(B,)`` tensor of them."""
+    def step(
+        self, observation: torch.Tensor, program: torch.Tensor, state, environment=0
+    ):
+        """One core step, as :meth:`NPI.step`; ``environment`` is one index or a
+        ``(B,)`` tensor of them."""
         if isinstance(environment, int):
             encoded = self.encode(observation, environment)
         else:
-            encoded = torch.zeros(len(program), self.config.encoder, device=observation.device)
+            encoded = torch.zeros(
+                len(program), self.config.encoder, device=observation.device
+            )
             for index in range(len(self.encoders)):
                 rows = environment == index
                 if bool(rows.any()):
                     encoded[rows] = self.encode(observation[rows], index)
         inputs = torch.cat([encoded, self.program_embedding(program)], -1)
         h, c = self.core(inputs, state)
-        returns, key, row, value = self.heads(h).split([1, self.config.key, self.ROWS, self.VALUES], -1)
+        returns, key, row, value = self.heads(h).split(
+            [1, self.config.key, self.ROWS, self.VALUES], -1
+        )
         return (h, c), returns[:, 0], key @ self.program_keys.T, row, value
 
     def program_ids(self, environment: str) -> list[int]:
-        """The memory's index of each of the environment's programs (-1: not in this memory)."""
+        """The memory's index of each of the environment's programs (-1: not in this
+        memory)."""
         names = self.program_names
-        return [names.index(n) if n in names else -1 for n in ENVIRONMENTS[environment].programs]
+        return [
+            names.index(n) if n in names else -1
+            for n in ENVIRONMENTS[environment].programs
+        ]
 
 
-# ---------------------------------------------------------------------------------------------- training
+# --------------------------------------------------------------------------------------
+# training
 @dataclass(frozen=True)
 class NPISortData:
-    """The training traces: ``arrays`` random arrays of ``min_length`` to ``max_length`` digits, traced once."""
+    """The training traces: ``arrays`` random arrays of ``min_length`` to ``max_length``
+    digits, traced once."""
 
     max_length: int = 8
     min_length: int = 1
     arrays: int = 1000
 
 
-#: The shipped sorting NPI (budget chosen on validation arrays of the training lengths; see the chapter).
-NPI_SORT = Recipe(model=ProgramNPIConfig(), train=TrainConfig(steps=600, batch_size=256, lr=1e-2, warmup_steps=50,
-                                                              min_lr_ratio=0.0, grad_clip=1.0, log_every=50),
-                  data=NPISortData())
+#: The shipped sorting NPI (budget chosen on validation arrays of the training lengths;
+#: see the chapter).
+NPI_SORT = Recipe(
+    model=ProgramNPIConfig(),
+    train=TrainConfig(
+        steps=600,
+        batch_size=256,
+        lr=1e-2,
+        warmup_steps=50,
+        min_lr_ratio=0.0,
+        grad_clip=1.0,
+        log_every=50,
+    ),
+    data=NPISortData(),
+)
 
 
-def sort_calls(model: ProgramNPI, arrays: list[list[int]], program: int = sorting.BUBBLESORT):
-    """Every call of the teacher's traces of ``program`` on ``arrays``, numbered as ``model``'s memory."""
-    calls = [call for array in arrays for call in sorting.sort_trace(array, program).calls]
-    return calls_batch(calls, 5, model.program_ids("sort"), model.environment_names.index("sort"))
+def sort_calls(
+    model: ProgramNPI, arrays: list[list[int]], program: int = sorting.BUBBLESORT
+):
+    """Every call of the teacher's traces of ``program`` on ``arrays``, numbered as
+    ``model``'s memory."""
+    calls = [
+        call for array in arrays for call in sorting.sort_trace(array, program).calls
+    ]
+    return calls_batch(
+        calls, 5, model.program_ids("sort"), model.environment_names.index("sort")
+    )
 
 
 def training_arrays(data: NPISortData, seed: int) -> list[list[int]]:
-    return sorting.random_arrays(data.arrays, (data.min_length, data.max_length), seed=1000 + seed)
+    return sorting.random_arrays(
+        data.arrays, (data.min_length, data.max_length), seed=1000 + seed
+    )
 
 
-def train_on_calls(model, pool, config: TrainConfig, description: str, progress: bool) -> TrainResult:
-    """Train on ``batch_size`` calls drawn from the pool each step (a call is a sequence of its own)."""
+def train_on_calls(
+    model, pool, config: TrainConfig, description: str, progress: bool
+) -> TrainResult:
+    """Train on ``batch_size`` calls drawn from the pool each step (a call is a sequence
+    of its own)."""
+
     def make_batch(generator, device):
-        return select_calls(pool, torch.randint(len(pool.programs), (config.batch_size,), generator=generator))
+        return select_calls(
+            pool,
+            torch.randint(
+                len(pool.programs), (config.batch_size,), generator=generator
+            ),
+        )
 
-    return train(model, make_batch, trace_loss, config, description=description, progress=progress)
+    return train(
+        model,
+        make_batch,
+        trace_loss,
+        config,
+        description=description,
+        progress=progress,
+    )
 
 
-def train_sort_npi(config: ProgramNPIConfig, train_config: TrainConfig, data: NPISortData = NPI_SORT.data,
-                   progress: bool = True) -> tuple[ProgramNPI, TrainResult]:
+def train_sort_npi(
+    config: ProgramNPIConfig,
+    train_config: TrainConfig,
+    data: NPISortData = NPI_SORT.data,
+    progress: bool = True,
+) -> tuple[ProgramNPI, TrainResult]:
     """Train a sorting NPI on the traces of ``data``'s arrays."""
     torch.manual_seed(train_config.seed)
     model = ProgramNPI(config)
     pool = sort_calls(model, training_arrays(data, train_config.seed))
-    return model, train_on_calls(model, pool, train_config, "NPI on bubble-sort traces", progress)
+    return model, train_on_calls(
+        model, pool, train_config, "NPI on bubble-sort traces", progress
+    )
 
 
-# ------------------------------------------------------------------------------------ closed-loop execution
+# ------------------------------------------------------------------------------------
+# closed-loop execution
 def renamed_pad(pad, model: ProgramNPI, environment: str):
-    """``pad`` whose ``act`` takes the memory's program numbers (translated to the environment's own)."""
+    """``pad`` whose ``act`` takes the memory's program numbers (translated to the
+    environment's own)."""
     local = torch.full((len(model.program_names),), -1, dtype=torch.long)
     for own, index in enumerate(model.program_ids(environment)):
         if index >= 0:
             local[index] = own
     act = pad.act
-    pad.act = lambda mask, program, row, value: act(mask, local.to(program.device)[program], row, value)
+    pad.act = lambda mask, program, row, value: act(
+        mask, local.to(program.device)[program], row, value
+    )
     return pad
 
 
 def primitive_mask(model: ProgramNPI) -> torch.Tensor:
-    primitives = {name for env in ENVIRONMENTS.values() for index, name in enumerate(env.programs)
-                  if index in env.primitives}
+    primitives = {
+        name
+        for env in ENVIRONMENTS.values()
+        for index, name in enumerate(env.programs)
+        if index in env.primitives
+    }
     return torch.tensor([name in primitives for name in model.program_names])
 
 
 @dataclass
 class SortExecution:
-    """A closed-loop run: the arrays as left on the scratchpads, finished flags, steps, the value under P1."""
+    """A closed-loop run: the arrays as left on the scratchpads, finished flags, steps,
+    the value under P1."""
 
     results: list[list[int]]
     finished: list[bool]
@@ -177,22 +284,37 @@ class SortExecution:
 
 
 @torch.no_grad()
-def execute_sort(model: ProgramNPI, arrays: list[list[int]], program: int = sorting.BUBBLESORT,
-                 record: bool = False, max_depth: int = 6) -> SortExecution:
-    """Run ``program`` (``BUBBLESORT`` or ``MAX``) on every array with the network alone, all in step."""
+def execute_sort(
+    model: ProgramNPI,
+    arrays: list[list[int]],
+    program: int = sorting.BUBBLESORT,
+    record: bool = False,
+    max_depth: int = 6,
+) -> SortExecution:
+    """Run ``program`` (``BUBBLESORT`` or ``MAX``) on every array with the network
+    alone, all in step."""
     model.eval()
     device = model.program_keys.device
     pad = renamed_pad(sorting.BatchSortPad(arrays, device), model, "sort")
     environment = model.environment_names.index("sort")
     longest = pad.width
     finished, steps, trace = run_programs(
-        lambda o, p, s: model.step(o, p, s, environment), pad, model.program_ids("sort")[program],
-        primitive_mask(model), model.config.hidden, max_depth, 14 * longest * longest + 14 * longest + 60, record)
+        lambda o, p, s: model.step(o, p, s, environment),
+        pad,
+        model.program_ids("sort")[program],
+        primitive_mask(model),
+        model.config.hidden,
+        max_depth,
+        14 * longest * longest + 14 * longest + 60,
+        record,
+    )
     return SortExecution(pad.results(), finished, steps, pad.pointed(), trace)
 
 
 def sort_arrays(model: ProgramNPI, arrays: list[list[int]]) -> list[list[int]]:
-    """The NPI's sorted arrays; ``ValueError`` naming the first array it did not finish."""
+    """The NPI's sorted arrays; ``ValueError`` naming the first array it did not
+    finish.
+    """
     execution = execute_sort(model, arrays)
     for index, done in enumerate(execution.finished):
         if not done:
@@ -200,40 +322,74 @@ def sort_arrays(model: ProgramNPI, arrays: list[list[int]]) -> list[list[int]]:
     return execution.results
 
 
-# ------------------------------------------------------------------------------------------------ scores
+# --------------------------------------------------------------------------------------
+# scores
 def score_sorts(results: list[list[int]], arrays: list[list[int]]) -> dict:
-    """Per-element accuracy (position by position against ``sorted``) and exact match of whole arrays."""
-    right = sum(sum(x == y for x, y in zip(r, sorted(a))) for r, a in zip(results, arrays))
+    """Per-element accuracy (position by position against ``sorted``) and exact match of
+    whole arrays."""
+    right = sum(
+        sum(x == y for x, y in zip(r, sorted(a))) for r, a in zip(results, arrays)
+    )
     total = sum(len(a) for a in arrays)
     exact = sum(r == sorted(a) for r, a in zip(results, arrays))
-    return {"arrays": len(arrays), "per_element": right / total, "exact_match": exact / len(arrays)}
+    return {
+        "arrays": len(arrays),
+        "per_element": right / total,
+        "exact_match": exact / len(arrays),
+    }
 
 
-SORT_TESTS = ((2, 100), (4, 100), (8, 100), (12, 50), (16, 50), (24, 50), (32, 30), (48, 20), (60, 20))
-VALIDATION = ((1, 8), 500)  # in-distribution validation: 500 arrays of the training lengths, another seed
+SORT_TESTS = (
+    (2, 100),
+    (4, 100),
+    (8, 100),
+    (12, 50),
+    (16, 50),
+    (24, 50),
+    (32, 30),
+    (48, 20),
+    (60, 20),
+)
+VALIDATION = (
+    (1, 8),
+    500,
+)  # in-distribution validation: 500 arrays of the training lengths, another seed
 
 
 def sort_table(model: ProgramNPI, tests=SORT_TESTS, seed: int = 0) -> list[dict]:
-    """Closed-loop per-element accuracy and exact match for each ``(length, arrays)`` of ``tests``; all lengths
-    run as one batch."""
-    arrays = [array for length, count in tests for array in sorting.random_arrays(count, length, seed=seed)]
+    """Closed-loop per-element accuracy and exact match for each ``(length, arrays)`` of
+    ``tests``; all lengths run as one batch."""
+    arrays = [
+        array
+        for length, count in tests
+        for array in sorting.random_arrays(count, length, seed=seed)
+    ]
     results = execute_sort(model, arrays).results
     rows, start = [], 0
     for length, count in tests:
-        rows.append({"length": length, **score_sorts(results[start:start + count], arrays[start:start + count])})
+        rows.append(
+            {
+                "length": length,
+                **score_sorts(
+                    results[start : start + count], arrays[start : start + count]
+                ),
+            }
+        )
         start += count
     return rows
 
 
 def sort_validation(model: ProgramNPI, seed: int = 0) -> dict:
-    """Exact match on the in-distribution validation arrays (the only data budgets are chosen on)."""
+    """Exact match on the in-distribution validation arrays (the only data budgets are
+    chosen on)."""
     lengths, count = VALIDATION
     arrays = sorting.random_arrays(count, lengths, seed=10_000 + seed)
     return score_sorts(execute_sort(model, arrays).results, arrays)
 
 
 def longest_exact(rows: list[dict]) -> int:
-    """The longest tested length up to which every test array (at every length) came out exact."""
+    """The longest tested length up to which every test array (at every length) came out
+    exact."""
     best = 0
     for row in sorted(rows, key=lambda r: r["length"]):
         if row["exact_match"] < 1.0:

@@ -1,10 +1,13 @@
-"""Chapter "NPI: sorting": the sequence-to-sequence LSTM baseline the NPI paper compares against.
+"""Chapter "NPI: sorting": the sequence-to-sequence LSTM baseline the NPI paper compares
+against.
 
-The learning-to-execute LSTM (:class:`~nee_lite.ancestors.lte.CharSeq2Seq`: an encoder LSTM reads the input,
-a decoder LSTM writes the answer) reads an array of digits as a string (``"3142"``) and writes it sorted, then
-``.`` (``"1234."``). It trains on the arrays the NPI's traces come from (the same lengths, fresh arrays every step)
-with only the sorted array as supervision. At test time it writes greedily, up to the input's length plus two
-characters; an answer is exact when it is the sorted array followed by ``.``.
+The learning-to-execute LSTM (:class:`~nee_lite.ancestors.lte.CharSeq2Seq`: an encoder
+LSTM reads the input, a decoder LSTM writes the answer) reads an array of digits as a
+string (``"3142"``) and writes it sorted, then ``.`` (``"1234."``). It trains on the
+arrays the NPI's traces come from (the same lengths, fresh arrays every step) with only
+the sorted array as supervision. At test time it writes greedily, up to the input's
+length plus two characters; an answer is exact when it is the sorted array followed by
+``.``.
 """
 
 from __future__ import annotations
@@ -13,11 +16,17 @@ from dataclasses import dataclass
 
 import torch
 
+from ..core.training import Recipe, TrainConfig, TrainResult, train
 from .lte import CharSeq2Seq, Example, LTEConfig, teacher_forced
 from .npi_sort_env import random_arrays
-from ..core.training import Recipe, TrainConfig, TrainResult, train
 
-__all__ = ["SortLSTMData", "SORT_LSTM", "train_sort_lstm", "lstm_sort", "lstm_sort_table"]
+__all__ = [
+    "SortLSTMData",
+    "SORT_LSTM",
+    "train_sort_lstm",
+    "lstm_sort",
+    "lstm_sort_table",
+]
 
 
 @dataclass(frozen=True)
@@ -26,37 +35,63 @@ class SortLSTMData:
     min_length: int = 1
 
 
-#: The baseline: the learning-to-execute LSTM's shape and budget style (chosen on arrays of the training lengths).
-SORT_LSTM = Recipe(model=LTEConfig(hidden=128), train=TrainConfig(steps=2000, batch_size=64, lr=1e-2, warmup_steps=50,
-                                                                   min_lr_ratio=0.05, grad_clip=5.0, log_every=100),
-                   data=SortLSTMData())
+#: The baseline: the learning-to-execute LSTM's shape and budget style (chosen on arrays
+#: of the training lengths).
+SORT_LSTM = Recipe(
+    model=LTEConfig(hidden=128),
+    train=TrainConfig(
+        steps=2000,
+        batch_size=64,
+        lr=1e-2,
+        warmup_steps=50,
+        min_lr_ratio=0.05,
+        grad_clip=5.0,
+        log_every=100,
+    ),
+    data=SortLSTMData(),
+)
 
 
 def _example(array: list[int]) -> Example:
     return Example("".join(map(str, array)), "".join(map(str, sorted(array))) + ".")
 
 
-def train_sort_lstm(config: LTEConfig, train_config: TrainConfig, data: SortLSTMData = SORT_LSTM.data,
-                    progress: bool = True) -> tuple[CharSeq2Seq, TrainResult]:
-    """Train on fresh random arrays of ``data``'s lengths every step (teacher forcing)."""
+def train_sort_lstm(
+    config: LTEConfig,
+    train_config: TrainConfig,
+    data: SortLSTMData = SORT_LSTM.data,
+    progress: bool = True,
+) -> tuple[CharSeq2Seq, TrainResult]:
+    """Train on fresh random arrays of ``data``'s lengths every step (teacher
+    forcing).
+    """
     torch.manual_seed(train_config.seed)
     model = CharSeq2Seq(config)
 
     def make_batch(generator, device):
-        seed = int(torch.randint(2 ** 31, (1,), generator=generator))
-        arrays = random_arrays(train_config.batch_size, (data.min_length, data.max_length), seed=seed)
+        seed = int(torch.randint(2**31, (1,), generator=generator))
+        arrays = random_arrays(
+            train_config.batch_size, (data.min_length, data.max_length), seed=seed
+        )
         return [_example(array) for array in arrays]
 
     def loss_fn(net, examples):
         loss, hits, keep = teacher_forced(net, examples)
         return loss, {"char_accuracy": (hits.sum() / keep.sum()).item()}
 
-    return model, train(model, make_batch, loss_fn, train_config, description="seq2seq LSTM sorting",
-                        progress=progress)
+    return model, train(
+        model,
+        make_batch,
+        loss_fn,
+        train_config,
+        description="seq2seq LSTM sorting",
+        progress=progress,
+    )
 
 
 def lstm_sort(model: CharSeq2Seq, arrays: list[list[int]]) -> list[list[int] | None]:
-    """The LSTM's answers as arrays (``None`` where it wrote something that is not digits then ``.``)."""
+    """The LSTM's answers as arrays (``None`` where it wrote something that is not
+    digits then ``.``)."""
     longest = max(len(a) for a in arrays) + 2
     answers = []
     for text in model.greedy(["".join(map(str, a)) for a in arrays], longest):
@@ -66,8 +101,9 @@ def lstm_sort(model: CharSeq2Seq, arrays: list[list[int]]) -> list[list[int] | N
 
 
 def lstm_sort_table(model: CharSeq2Seq, tests, seed: int = 0) -> list[dict]:
-    """Per-element accuracy (position by position; a malformed answer scores its digits that line up) and exact
-    match, for each ``(length, arrays)`` of ``tests``: the same arrays as :func:`~.npi_sort.sort_table`."""
+    """Per-element accuracy (position by position; a malformed answer scores its digits
+    that line up) and exact match, for each ``(length, arrays)`` of ``tests``: the same
+    arrays as :func:`~.npi_sort.sort_table`."""
     rows = []
     for length, count in tests:
         arrays = random_arrays(count, length, seed=seed)
@@ -77,6 +113,12 @@ def lstm_sort_table(model: CharSeq2Seq, tests, seed: int = 0) -> list[dict]:
             truth = "".join(map(str, sorted(array)))
             right += sum(x == y for x, y in zip(text, truth))
             exact += text.startswith(truth + ".")
-        rows.append({"length": length, "arrays": count, "per_element": right / (count * length),
-                     "exact_match": exact / count})
+        rows.append(
+            {
+                "length": length,
+                "arrays": count,
+                "per_element": right / (count * length),
+                "exact_match": exact / count,
+            }
+        )
     return rows

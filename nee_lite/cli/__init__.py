@@ -1,1 +1,2 @@
-"""The `nee-lite` command: the task registry, JSON input, `reproduce`, and the argument parser (`main`)."""
+"""The `nee-lite` command: the task registry, JSON input, `reproduce`, and the argument
+parser (`main`)."""

@@ -1,17 +1,33 @@
-"""The ancestors' tasks of ``nee-lite`` (chapters "Where it started"): NPI addition and sorting, Learning to Execute.
+"""The ancestors' tasks of ``nee-lite`` (chapters "Where it started"): NPI addition and
+sorting, Learning to Execute.
 
-Kept apart from :mod:`.registry` (which lists them with the others) so that the registry stays one short table.
+Kept apart from :mod:`.registry` (which lists them with the others) so that the registry
+stays one short table.
 """
 
 from __future__ import annotations
 
-from ..ancestors.lte import LTE_ADD, LTE_PROGRAMS, CharSeq2Seq, lstm_add, lte_table, train_lte
+from ..ancestors.lte import (
+    LTE_ADD,
+    LTE_PROGRAMS,
+    CharSeq2Seq,
+    lstm_add,
+    lte_table,
+    train_lte,
+)
 from ..ancestors.npi import NPI, NPI_ADD, add_numbers, addition_table, train_npi
-from ..ancestors.npi_sort import NPI_SORT, SORT_TESTS, ProgramNPI, sort_arrays, sort_table, sort_validation, \
-    train_sort_npi
+from ..ancestors.npi_sort import (
+    NPI_SORT,
+    SORT_TESTS,
+    ProgramNPI,
+    sort_arrays,
+    sort_table,
+    sort_validation,
+    train_sort_npi,
+)
 from ..ancestors.npi_sort_env import parse_digit_arrays
 from ..core.training import Recipe
-from .inputs import parse_decimal_pairs, parse_programs
+from ..inputs import parse_decimal_pairs, parse_programs
 from .task import Task, loader
 
 __all__ = ["ANCESTOR_TASKS", "QUICK_SORT_TESTS"]
@@ -20,62 +36,140 @@ QUICK_SORT_TESTS = ((4, 20), (8, 20), (16, 10))
 
 
 def _fit_npi(recipe: Recipe, progress: bool, device):
-    model, result = train_npi(recipe.model, recipe.train, recipe.data.max_digits, recipe.data.additions, progress)
-    return model, [result], {"additions": recipe.data.additions,
-                             "operands": f"1 to {recipe.data.max_digits} digits each (the count uniform)",
-                             "supervision": "every decision of the teacher's execution traces; each step samples calls"}
+    model, result = train_npi(
+        recipe.model,
+        recipe.train,
+        recipe.data.max_digits,
+        recipe.data.additions,
+        progress,
+    )
+    return (
+        model,
+        [result],
+        {
+            "additions": recipe.data.additions,
+            "operands": f"1 to {recipe.data.max_digits} digits each "
+            "(the count uniform)",
+            "supervision": "every decision of the teacher's execution traces; each "
+            "step samples calls",
+        },
+    )
 
 
 def _fit_lte(recipe: Recipe, progress: bool, device):
     task = recipe.data.task
-    model, result, run = train_lte(task, recipe.data.curriculum, recipe.model, recipe.train, progress=progress)
-    return model, [result], {"digits": task.length, "nesting": task.nesting, "operations": list(task.operations),
-                             "curriculum": recipe.data.curriculum, "naive_levels": run.levels,
-                             "programs": "fresh every step, from the train third of all programs (hash of the text)"}
+    model, result, run = train_lte(
+        task, recipe.data.curriculum, recipe.model, recipe.train, progress=progress
+    )
+    return (
+        model,
+        [result],
+        {
+            "digits": task.length,
+            "nesting": task.nesting,
+            "operations": list(task.operations),
+            "curriculum": recipe.data.curriculum,
+            "naive_levels": run.levels,
+            "programs": "fresh every step, from the train third of all programs (hash "
+            "of the text)",
+        },
+    )
 
 
 def _lte_add(model, data) -> list:
     pairs = parse_decimal_pairs(data)
     if max(max(len(a), len(b)) for a, b in pairs) > 1000:
-        raise ValueError("the LSTM reads at most 1000 digits per number (it is wrong long before that)")
+        raise ValueError(
+            "the LSTM reads at most 1000 digits per number (it is wrong long before "
+            "that)"
+        )
     return lstm_add(model, pairs)
 
 
 def _lte_programs(model, data) -> list:
-    return [answer.removesuffix(".") for answer in model.greedy(parse_programs(data), 24)]
-
+    return [
+        answer.removesuffix(".") for answer in model.greedy(parse_programs(data), 24)
+    ]
 
 
 def _fit_npi_sort(recipe: Recipe, progress: bool, device):
     model, result = train_sort_npi(recipe.model, recipe.train, recipe.data, progress)
     data = recipe.data
-    return model, [result], {"arrays": data.arrays, "lengths": f"{data.min_length} to {data.max_length} (uniform)",
-                             "values": "digits 0-9",
-                             "supervision": "every decision of the teacher's bubble-sort traces; each step "
-                                            "samples calls",
-                             "validation": {"arrays": "500 of the training lengths, another seed",
-                                            **sort_validation(model, recipe.train.seed)}}
+    return (
+        model,
+        [result],
+        {
+            "arrays": data.arrays,
+            "lengths": f"{data.min_length} to {data.max_length} (uniform)",
+            "values": "digits 0-9",
+            "supervision": "every decision of the teacher's bubble-sort traces; each "
+            "step "
+            "samples calls",
+            "validation": {
+                "arrays": "500 of the training lengths, another seed",
+                **sort_validation(model, recipe.train.seed),
+            },
+        },
+    )
 
 
 ANCESTOR_TASKS = (
-    Task("npi-add", "multi-digit addition by a Neural Programmer-Interpreter trained on traces of at most 5 digits",
-         'a JSON array of [a, b] pairs of non-negative integers as decimal strings, any length: [["12", "30"]]',
-         loader(NPI), lambda model, data: add_numbers(model, parse_decimal_pairs(data)),
-         lambda model, seed, quick=False: addition_table(model), NPI_ADD, _fit_npi, gpu=False),
-    Task("lte-add", "Learning to Execute: a character-level LSTM reads print((a+b)) and writes the sum (3-digit "
-                    "training)",
-         'a JSON array of [a, b] pairs of decimal strings (the LSTM\'s answers, right or wrong): [["12", "30"]]',
-         loader(CharSeq2Seq), _lte_add, lambda model, seed, quick=False: lte_table(model, LTE_ADD.data.task),
-         LTE_ADD, _fit_lte, gpu=False),
-    Task("lte-programs", "Learning to Execute: the LSTM reads a program of the paper's kind and writes what it "
-                         "prints",
-         'a JSON array of program texts, e.g. ["a=12\\nfor x in range(3):a+=4\\nprint(a)"]', loader(CharSeq2Seq),
-         _lte_programs, lambda model, seed, quick=False: lte_table(model, LTE_PROGRAMS.data.task), LTE_PROGRAMS,
-         _fit_lte, gpu=False),
-    Task("npi-sort", "bubble sort by a Neural Programmer-Interpreter trained on traces of arrays of at most 8 digits",
-         "a JSON array of non-empty arrays of integers 0-9 (the digits the sorting encoder reads; at most 100 "
-         "each, as bubble sort's trace grows with the square of the length): [[3, 1, 2]]",
-         loader(ProgramNPI), lambda model, data: sort_arrays(model, parse_digit_arrays(data)),
-         lambda model, seed, quick=False: sort_table(model, QUICK_SORT_TESTS if quick else SORT_TESTS, seed),
-         NPI_SORT, _fit_npi_sort, gpu=False),
+    Task(
+        "npi-add",
+        "multi-digit addition by a Neural Programmer-Interpreter trained on traces of "
+        "at most 5 digits",
+        "a JSON array of [a, b] pairs of non-negative integers as decimal strings, "
+        'any length: [["12", "30"]]',
+        loader(NPI),
+        lambda model, data: add_numbers(model, parse_decimal_pairs(data)),
+        lambda model, seed, quick=False: addition_table(model),
+        NPI_ADD,
+        _fit_npi,
+        gpu=False,
+    ),
+    Task(
+        "lte-add",
+        "Learning to Execute: a character-level LSTM reads print((a+b)) and writes "
+        "the sum (3-digit "
+        "training)",
+        "a JSON array of [a, b] pairs of decimal strings (the LSTM's answers, right "
+        'or wrong): [["12", "30"]]',
+        loader(CharSeq2Seq),
+        _lte_add,
+        lambda model, seed, quick=False: lte_table(model, LTE_ADD.data.task),
+        LTE_ADD,
+        _fit_lte,
+        gpu=False,
+    ),
+    Task(
+        "lte-programs",
+        "Learning to Execute: the LSTM reads a program of the paper's kind and writes "
+        "what it "
+        "prints",
+        'a JSON array of program texts, e.g. ["a=12\\nfor x in '
+        'range(3):a+=4\\nprint(a)"]',
+        loader(CharSeq2Seq),
+        _lte_programs,
+        lambda model, seed, quick=False: lte_table(model, LTE_PROGRAMS.data.task),
+        LTE_PROGRAMS,
+        _fit_lte,
+        gpu=False,
+    ),
+    Task(
+        "npi-sort",
+        "bubble sort by a Neural Programmer-Interpreter trained on traces of arrays "
+        "of at most 8 digits",
+        "a JSON array of non-empty arrays of integers 0-9 (the digits the sorting "
+        "encoder reads; at most 100 "
+        "each, as bubble sort's trace grows with the square of the length): "
+        "[[3, 1, 2]]",
+        loader(ProgramNPI),
+        lambda model, data: sort_arrays(model, parse_digit_arrays(data)),
+        lambda model, seed, quick=False: sort_table(
+            model, QUICK_SORT_TESTS if quick else SORT_TESTS, seed
+        ),
+        NPI_SORT,
+        _fit_npi_sort,
+        gpu=False,
+    ),
 )

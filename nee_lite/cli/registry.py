@@ -25,13 +25,14 @@ from ..engines.selection_sort import SELECTION_SORT, SelectionSortNEE, train_sel
 from ..engines.seq2seq import (BASELINE_LENGTHS, QUICK_BASELINE_LENGTHS, SORT_BASELINE, Seq2SeqSorter,
                                baseline_table, greedy_sort, train_seq2seq_sorter)
 from ..graphs.composition import evaluation_table, run_algorithm
-from ..graphs.data import parse_graphs
 from ..graphs.graph_min import GRAPH_MIN, graph_min_table, train_graph_min
+from ..graphs.wide import WideAdder, WideFinder, needs_wide
+from ..inputs import parse_graphs, parse_number_lists, parse_number_pairs
 from .ancestor_tasks import ANCESTOR_TASKS
-from .inputs import parse_number_lists, parse_number_pairs
 from .task import Task, loader as _loader
 
-__all__ = ["Task", "TASKS", "get_task", "shipped_checkpoint", "train_task", "evaluate_task", "run_task"]
+__all__ = ["Task", "TASKS", "get_task", "shipped_checkpoint", "train_task", "evaluate_task", "run_task",
+           "run_graphs"]
 
 SORTING_INPUT = "a JSON array of non-empty lists of integers in [0, 255], any length"
 SORT_MIX = "50% random, 25% small-difference, 25% duplicates"
@@ -86,9 +87,14 @@ def evaluate_task(task: Task, path: Path) -> list[dict]:
     return task.evaluate(task.load(path), _seed(path))
 
 
-def run_task(task: Task, path: Path, data) -> list:
-    """The outputs of the checkpoint at ``path`` for ``data``, the JSON input already parsed."""
-    return task.run(task.load(path), data)
+def run_task(task: Task, path: Path, data, bits: int | None = None) -> list:
+    """The outputs of the checkpoint at ``path`` for ``data``, the JSON input already parsed. ``bits`` (Dijkstra
+    and Prim only): 16 accepts weights and distances up to 65,535 (:func:`run_graphs`); default 8."""
+    if bits is None:
+        return task.run(task.load(path), data)
+    if task.name not in ("dijkstra", "prim"):
+        raise ValueError(f"--bits is for dijkstra and prim; {task.name} has a fixed width")
+    return task.run(task.load(path), data, bits=bits)
 
 
 # ----------------------------------------------------------------------------------------------- engines
@@ -172,12 +178,34 @@ def _arithmetic_task_loader(path: Path):
     return TASKS["add"].load(path)
 
 
+WIDE_BATCH = 8  # graphs per batch on the composed engines (a batch holds (graphs, n, n) weights, n up to 1,000)
+
+
+def run_graphs(algorithm: str, finder, adder, graphs, bits: int = 8) -> tuple[list, list]:
+    """:func:`~nee_lite.graphs.composition.run_algorithm` at ``bits`` bits: with 16, a graph that fits the 8-bit
+    engines (:func:`~nee_lite.graphs.wide.needs_wide`) runs on them as before, the others on the 8-bit engines
+    composed into 16-bit ones (:class:`~nee_lite.graphs.wide.WideFinder`, :class:`~nee_lite.graphs.wide.WideAdder`)."""
+    if bits == 8:
+        return run_algorithm(algorithm, finder, adder, graphs)
+    wide = [needs_wide(graph, algorithm) for graph in graphs]
+    first, second = [None] * len(graphs), [None] * len(graphs)
+    for chosen, engines, batch in ((False, (finder, adder), 100),
+                                   (True, (WideFinder(finder), adder and WideAdder(adder)), WIDE_BATCH)):
+        indices = [index for index, flag in enumerate(wide) if flag == chosen]
+        if indices:
+            answers = run_algorithm(algorithm, *engines, [graphs[i] for i in indices], batch_size=batch)
+            for position, index in enumerate(indices):
+                first[index], second[index] = answers[0][position], answers[1][position]
+    return first, second
+
+
 def _graph_task(algorithm: str, summary: str) -> Task:
-    def run(engines, data):
-        return run_algorithm(algorithm, *engines, parse_graphs(data, algorithm))[0 if algorithm == "dijkstra" else 1]
+    def run(engines, data, bits: int = 8):
+        graphs = parse_graphs(data, algorithm, bits)
+        return run_graphs(algorithm, *engines, graphs, bits)[0 if algorithm == "dijkstra" else 1]
 
     return Task(algorithm, summary, 'a JSON array of graphs {"n": N, "edges": [[u, v, w], ...], "source": s}, '
-                                    "weights 0 to 255",
+                                    "weights 0 to 255 (with --bits 16: 0 to 65535, up to 1000 nodes)",
                 lambda path: graph_engines(path, algorithm), run,
                 lambda engines, seed, quick=False: evaluation_table(algorithm, *engines),
                 composes=("selection-sort", "add") if algorithm == "dijkstra" else ("selection-sort",))

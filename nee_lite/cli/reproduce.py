@@ -39,28 +39,30 @@ import torch
 
 from ..core.checkpoints import checkpoint_path, data_dir
 from ..core.device import device_name, pick_device, tune_cpu
-from ..engines.arithmetic import (MULTIPLY, MULTIPLY_MEMBERS, PAPER_COUNTS, TABLE_2, TABLE_2_SEEDS,
-                                  heldout_experiment, seeds_experiment, summarize_heldout)
-from ..engines.numbers_as_bits import ENCODINGS, HELDOUT_TRAIN, WIDTH_TRAIN
-from ..engines.numbers_as_bits import heldout_experiment as min_heldout_experiment
+from ..engines.arithmetic import (MULTIPLY, PAPER_COUNTS, TABLE_2, TABLE_2_SEEDS,
+                                  seeds_experiment, summarize_heldout,
+                                  table_2_experiment)
+from ..engines.numbers_as_bits import (ENCODINGS, HELDOUT_TRAIN, WIDTH_TRAIN,
+                                       encodings_experiment)
 from ..engines.seq2seq import QUICK_BASELINE_LENGTHS, SORT_BASELINE, VARIANT_SEEDS, baseline_variants
 from ..graphs.composition import evaluation_table
 from ..graphs.data import graph_test_set
 from ..results.paper import PAPER
-from ..results.store import (display_path, environment, git_commit, read_results, results_path, summarize_seeds,
-                             write_results)
+from ..results.store import (display_path, environment, git_commit, migrate_results, read_results, results_path,
+                             schema_rows, summarize_seeds, write_results)
 from .registry import TASKS, Task, evaluate_task, graph_engines, train_task
 
-__all__ = ["QUICK_STEPS", "Run", "Experiment", "EXPERIMENTS", "entry_names", "check_names", "resolve_device",
-           "train_and_evaluate", "evaluate_only", "evaluate_shipped", "table_1", "check_seeds", "reproduce_entry",
-           "reproduce", "read_results"]
+__all__ = ["QUICK_STEPS", "ReproduceOptions", "Experiment", "EXPERIMENTS",
+           "entry_names", "check_names", "resolve_device", "train_and_evaluate",
+           "evaluate_only", "evaluate_shipped", "table_1", "check_seeds", "reproduce_entry", "reproduce",
+           "read_results"]
 
 QUICK_STEPS = 20  # training steps per model in a --quick smoke test
 DEVICES = ("auto", "cpu", "cuda", "mps")
 
 
 @dataclass
-class Run:
+class ReproduceOptions:
     """What one reproduce run asks of every task and experiment (a task's ``reproduce`` hook receives it)."""
 
     checkpoints: Path  # folder for the checkpoints trained here
@@ -73,6 +75,8 @@ class Run:
     shipped: bool = False  # measure the shipped checkpoints of the tasks named, train nothing
 
 
+
+
 @dataclass(frozen=True)
 class Experiment:
     """A table the book reproduces that is not one task: many small models, only their measurements kept."""
@@ -80,7 +84,7 @@ class Experiment:
     name: str
     summary: str
     chapter: str
-    run: Callable[[Run], dict]  # -> {"rows": [...], "train_wall_time_s": ..., ...}
+    run: Callable[[ReproduceOptions], dict]  # -> {"rows": [...], ...}
 
 
 # ------------------------------------------------------------------------------------------------ tasks
@@ -97,7 +101,7 @@ def checkpoint_record(path: Path) -> dict:
     return record
 
 
-def train_and_evaluate(task: Task, run: Run) -> dict:
+def train_and_evaluate(task: Task, run: ReproduceOptions) -> dict:
     """Reproduce a task: train it from scratch (:func:`~nee_lite.cli.registry.train_task`), then its table, the
     one its card records (the rows ``nee-lite evaluate`` prints). A task that trains nothing of its own is only
     evaluated (:func:`evaluate_only`). A training error is an error, never a result."""
@@ -110,7 +114,7 @@ def train_and_evaluate(task: Task, run: Run) -> dict:
             "trained_on": card["device"], "checkpoint": checkpoint_record(run.checkpoints / task.name)}
 
 
-def evaluate_only(task: Task, run: Run) -> dict:
+def evaluate_only(task: Task, run: ReproduceOptions) -> dict:
     """Measure a task that trains nothing (Dijkstra and Prim compose the sorting and addition engines): with the
     checkpoints reproduced in this run where they are all there, else (``--tasks`` named it alone) with the shipped
     ones; the entry says which."""
@@ -123,7 +127,7 @@ def evaluate_only(task: Task, run: Run) -> dict:
             "evaluated_with": source, "train_wall_time_s": None}
 
 
-def evaluate_shipped(task: Task, run: Run) -> dict:
+def evaluate_shipped(task: Task, run: ReproduceOptions) -> dict:
     """Measure a task's shipped checkpoint (``data/checkpoints``), training nothing: the table ``nee-lite evaluate``
     prints, with the checkpoint's SHA-256 and, from its card, the seed and the training time it was trained with.
     For the models too slow to retrain in a reproduce run (the Learning-to-Execute LSTMs take 35 to 54 minutes)."""
@@ -139,7 +143,7 @@ def evaluate_shipped(task: Task, run: Run) -> dict:
 
 
 # ------------------------------------------------------------------------------------------ experiments
-def numbers_as_bits_tables(run: Run) -> dict:
+def numbers_as_bits_tables(run: ReproduceOptions) -> dict:
     """Chapter "Numbers as bits": min(a, b) with numbers held out, per encoding and share (2,000 steps each), and
     scalar against binary at 8, 12 and 16 bits (3,000 steps each), exactly as the chapter trains them."""
     encodings, fractions, widths = ENCODINGS, (0.25, 0.5, 0.75), (8, 12, 16)
@@ -149,12 +153,14 @@ def numbers_as_bits_tables(run: Run) -> dict:
         heldout_train = width_train = replace(HELDOUT_TRAIN, steps=QUICK_STEPS)
         test_pairs = 2000
     rows = []
-    for row in min_heldout_experiment(encodings, fractions, 8, replace(heldout_train, seed=run.seed), test_pairs,
-                                      device=run.device):
+    heldout_budget = replace(heldout_train, seed=run.seed)
+    for row in encodings_experiment(encodings, fractions, 8, heldout_budget, test_pairs,
+                                    device=run.device):
         rows.append(_min_row("held-out numbers", row))
     for bits in widths:
-        for row in min_heldout_experiment(["scalar", "binary"], [0.25], bits, replace(width_train, seed=run.seed),
-                                          test_pairs, device=run.device):
+        width_budget = replace(width_train, seed=run.seed)
+        for row in encodings_experiment(["scalar", "binary"], [0.25], bits,
+                                        width_budget, test_pairs, device=run.device):
             rows.append(_min_row("number range", row))
     return {"rows": rows, "train_wall_time_s": round(sum(row["train_seconds"] for row in rows), 1),
             "models": len(rows), "seeds": [run.seed]}
@@ -166,7 +172,7 @@ def _min_row(table: str, row: dict) -> dict:
             "heldout_exact_match": round(row["heldout_accuracy"], 6), "train_seconds": round(row["train_seconds"], 2)}
 
 
-def addition_heldout_table(run: Run) -> dict:
+def addition_heldout_table(run: ReproduceOptions) -> dict:
     """The paper's Table 2: one single addition engine per (count of allowed numbers, seed), 5 seeds, the recipe
     :data:`nee_lite.engines.arithmetic.TABLE_2` (chosen on validation numbers), tested on every pair with a
     held-out number. On the CPU the engines train one per core, each on one thread, in fresh processes: the same
@@ -195,24 +201,25 @@ def _table_2_job(job, progress: bool = False, device="cpu") -> list[dict]:
     if torch.device(device).type == "cpu":
         tune_cpu(threads=1)
     return [{"weight_decay": budget.weight_decay, **row}
-            for row in heldout_experiment(config, budget, counts=(count,), seeds=(seed,), progress=progress,
+            for row in table_2_experiment(config, budget, counts=(count,),
+                                          seeds=(seed,), progress=progress,
                                           device=device)]
 
 
-def multiply_seeds_table(run: Run) -> dict:
-    """The shipped multiplier's recipe trained from seeds 0, 1 and 2 (each its own held-out pairs), with
-    :data:`MULTIPLY_MEMBERS` engines per seed: each seed's single engine and, with more than one, its engines
-    answering together."""
+def multiply_seeds_table(run: ReproduceOptions) -> dict:
+    """The shipped multiplier's recipe trained from seeds 0, 1 and 2 (each its own
+    held-out pairs), one engine per seed (``members`` stays in the record: its entries
+    have always said how many engines a seed had)."""
     recipe, seeds = MULTIPLY, tuple(run.seed + s for s in (0, 1, 2))
     if run.quick:
         recipe, seeds = recipe.with_seed(0, steps=QUICK_STEPS), (run.seed,)
-    rows = seeds_experiment(recipe, seeds, members=MULTIPLY_MEMBERS, progress=run.progress, device=run.device)
-    return {"rows": rows, "seeds": list(seeds), "members": MULTIPLY_MEMBERS, "models": len(rows) * MULTIPLY_MEMBERS,
+    rows = seeds_experiment(recipe, seeds, progress=run.progress, device=run.device)
+    return {"rows": rows, "seeds": list(seeds), "members": 1, "models": len(rows),
             "train_wall_time_s": round(sum(r["train_seconds"] for r in rows), 1),
             "train": {**recipe.train.to_dict(), "seed": "per run"}}
 
 
-def seq2seq_baselines_table(run: Run) -> dict:
+def seq2seq_baselines_table(run: ReproduceOptions) -> dict:
     """Chapter "Attention collapse": the paper's one-hot seq2seq baseline, the binary one, and the binary one
     without encoder positions, :data:`~nee_lite.engines.seq2seq.VARIANT_SEEDS` seeds each
     (:func:`~nee_lite.engines.seq2seq.baseline_variants`)."""
@@ -232,7 +239,7 @@ TABLE_1_TASKS = ("selection-sort", "merge-sort", "dijkstra", "prim")  # the pape
 TABLE_1_TRAINS = ("selection-sort", "merge-sort", "add")  # what one seed trains (Dijkstra also runs the adder)
 
 
-def table_1(run: Run) -> dict:
+def table_1(run: ReproduceOptions) -> dict:
     """The paper's Table 1 over seeds: per seed, train the selection-sort engine, the merge engine and the adder
     with their shipped recipes (:func:`~nee_lite.cli.registry.train_task`, into ``checkpoints/table-1/seed-S``),
     then measure selection sort and merge sort on the paper's test lists (100 per size, the card's table) and
@@ -259,7 +266,7 @@ def table_1(run: Run) -> dict:
                         "exact_match": "the whole sorted list, or every distance / the exact tree of the graph"}}
 
 
-def _table_1_seed(run: Run, seed: int) -> tuple[list[dict], dict]:
+def _table_1_seed(run: ReproduceOptions, seed: int) -> tuple[list[dict], dict]:
     """One seed of Table 1: its rows (task, size, per element, exact match) and its times and checkpoints."""
     folder = run.checkpoints / "table-1" / f"seed-{seed}"
     started, train, rows, checkpoints, tables = time.perf_counter(), {}, [], {}, {}
@@ -291,6 +298,32 @@ def _table_1_seed(run: Run, seed: int) -> tuple[list[dict], dict]:
                   "checkpoints": checkpoints, "tables": tables}
 
 
+def wide_graphs_table_entry(run: ReproduceOptions) -> dict:
+    """Chapter "Exact at any width": Dijkstra and Prim on the 8-bit engines composed into 16-bit ones
+    (:mod:`nee_lite.graphs.wide`), on the stored big graphs (500 and 1,000 nodes, 2 per family; ``--quick``: the
+    road-like graphs of 500 nodes), with the engines reproduced in this run where they are there, else the
+    shipped ones. Trains nothing; its rows hold the networks' seconds per graph and the load it ran under."""
+    from ..core.checkpoints import load_model
+    from ..engines.arithmetic import ArithmeticNEE
+    from ..engines.selection_sort import SelectionSortNEE
+    from ..graphs.wide import WIDE_FAMILIES, WIDE_SIZES, wide_graphs_table
+
+    needs = ("selection-sort", "add")
+    reproduced = all((run.checkpoints / name).with_suffix(".pt").is_file() for name in needs)
+    folder, source = ((run.checkpoints, "checkpoints reproduced in this run") if reproduced
+                      else (checkpoint_path("add").parent, "shipped checkpoints (data/checkpoints)"))
+    finder = load_model(folder / "selection-sort", expect=SelectionSortNEE)
+    adder = load_model(folder / "add", expect=ArithmeticNEE)
+    sizes, families = ((500,), ("road",)) if run.quick else (WIDE_SIZES, WIDE_FAMILIES)
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
+    rows = wide_graphs_table(finder, adder, sizes=sizes, families=families,
+                             log=(lambda row: print(json.dumps(row), flush=True)) if run.progress else None)
+    return {"rows": rows, "trained": False, "evaluated_with": source, "train_wall_time_s": None,
+            "load_average_at_start": load,
+            "load_average_at_end": os.getloadavg()[0] if hasattr(os, "getloadavg") else None,
+            "cpus": os.cpu_count(), "test_set": "data/test_sets/wide_graphs.json"}
+
+
 EXPERIMENTS = {
     experiment.name: experiment for experiment in (
         Experiment("table-1", "Table 1: selection sort, merge sort, shortest path and minimum spanning tree at 25 "
@@ -303,11 +336,14 @@ EXPERIMENTS = {
                    f"{len(TABLE_2_SEEDS)} seeds",
                    "arithmetic", addition_heldout_table),
         Experiment("multiply-seeds", "12-bit multiplication, the shipped recipe from 3 seeds, "
-                   + (f"{MULTIPLY_MEMBERS} engines each" if MULTIPLY_MEMBERS > 1 else "one engine each")
-                   + ": training and held-out pairs", "arithmetic", multiply_seeds_table),
+                   "one engine each: training and held-out pairs", "arithmetic",
+                   multiply_seeds_table),
         Experiment("seq2seq-baselines", "Figure 3: seq2seq sorters, one-hot (the paper's) and binary with and "
                    f"without encoder positions, {len(VARIANT_SEEDS)} seeds", "attention_collapse",
                    seq2seq_baselines_table),
+        Experiment("wide-graphs", "Dijkstra and Prim on 16-bit weights (the 8-bit engines composed), graphs "
+                   "of 500 and 1,000 nodes: geometric, road-like and the book's families",
+                   "wide_numbers", wide_graphs_table_entry),
     )
 }
 
@@ -335,7 +371,7 @@ def resolve_device(name: str) -> torch.device:
     return pick_device(None if name == "auto" else name, verbose=False)
 
 
-def reproduce_entry(name: str, run: Run) -> dict:
+def reproduce_entry(name: str, run: ReproduceOptions) -> dict:
     """Train and measure one task or experiment; return its results entry (``status`` says whether it worked)."""
     if run.device.type == "cpu":
         tune_cpu(threads=1)
@@ -351,6 +387,8 @@ def reproduce_entry(name: str, run: Run) -> dict:
         entry.update(status="measured", **work(run))
     except ValueError as error:  # an input the run cannot take (a missing checkpoint): said, the others go on
         entry.update(status="failed", error=str(error))
+    if "rows" in entry:  # every table under the one set of row keys (results.store.ROW_SCHEMA)
+        entry["rows"] = schema_rows(entry["rows"])
     entry["wall_time_s"] = round(time.perf_counter() - started, 1)
     entry["environment"] = environment(run.device, run.git)
     return entry
@@ -358,7 +396,7 @@ def reproduce_entry(name: str, run: Run) -> dict:
 
 def check_seeds(seeds) -> tuple[int, ...]:
     """``seeds`` (default 0 to 4) if they are distinct and not negative, else a ``ValueError``."""
-    seeds = tuple(seeds) if seeds else Run.seeds
+    seeds = tuple(seeds) if seeds else ReproduceOptions.seeds
     if any(seed < 0 for seed in seeds):
         raise ValueError(f"--seeds must not be negative, got {min(seeds)}")
     if len(set(seeds)) != len(seeds):
@@ -389,9 +427,10 @@ def reproduce(names=None, device: str = "auto", quick: bool = False, out: Path |
     if out is None:
         out = Path(tempfile.mkdtemp(prefix="nee-lite-quick-")) if quick else data_dir()
     path = results_path(out)
-    run = Run(checkpoints=Path(out) / "reproduced", seed=seed, device=target, quick=quick, progress=progress,
-              git=git_commit(), seeds=seeds, shipped=shipped)
-    results = read_results(path)
+    run = ReproduceOptions(checkpoints=Path(out) / "reproduced", seed=seed,
+                           device=target, quick=quick, progress=progress,
+                           git=git_commit(), seeds=seeds, shipped=shipped)
+    results = migrate_results(read_results(path))  # an older file's rows under today's keys (ROW_SCHEMA)
     results["about"] = ("Measured by `nee-lite reproduce` (nee_lite/reproduce.py); book/scorecard.ipynb renders it. "
                         "Each entry says how, where and when it was measured.")
     log(f"reproducing {len(names)} of {len(entry_names())} on {device_name(target)}"

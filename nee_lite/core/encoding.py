@@ -1,26 +1,28 @@
 """Numbers as bit vectors: the number system every engine in this book reads and writes.
 
-A Neural Execution Engine never sees a number as a token id or as a float. It sees the number's binary
-digits. An integer ``x`` in ``[0, 2**bits)`` becomes ``bits`` digits, most significant first, so the vector
-reads like the binary string we would write by hand.
+A Neural Execution Engine never sees a number as a token id or as a float. It sees the
+number's binary digits. An integer ``x`` in ``[0, 2**bits)`` becomes ``bits`` digits,
+most significant first, so the vector reads like the binary string we would write by
+hand.
 
 The paper needs two special tokens besides the numbers:
 
 * the start token ``s``, which is simply the number ``0`` (the decoder's only input);
-* the end token ``e``, which doubles as *infinity*: ``e > x`` for every number ``x`` and ``e + x = e``.
-  Shortest-path distances start at infinity, and a list ends with ``e``.
+* the end token ``e``, which doubles as *infinity*: ``e > x`` for every number ``x`` and
+  ``e + x = e``. Shortest-path distances start at infinity, and a list ends with ``e``.
 
-Infinity gets one extra, leading *flag* bit that no ordinary number uses. As an integer it is ``2**bits``
-(256 for 8-bit numbers), one past the largest number, so ordinary integer comparison already agrees with
+Infinity gets one extra, leading *flag* bit that no ordinary number uses. As an integer
+it is ``2**bits`` (256 for 8-bit numbers), one past the largest number, so ordinary
+integer comparison already agrees with
 ``e > x``. The vector width is therefore ``bits + 1``::
 
     >>> codec = NumberCodec(bits=4)
     >>> codec.encode([5, codec.end]).tolist()
     [[0.0, 0.0, 1.0, 0.0, 1.0], [1.0, 0.0, 0.0, 0.0, 0.0]]
 
-Everything here validates its input: a negative, fractional, out-of-range or wrongly-shaped value raises
-``ValueError`` that says what was wrong and what is allowed, so a mistake never turns into a silently
-wrong bit pattern.
+Everything here validates its input: a negative, fractional, out-of-range or
+wrongly-shaped value raises ``ValueError`` that says what was wrong and what is allowed,
+so a mistake never turns into a silently wrong bit pattern.
 """
 
 from __future__ import annotations
@@ -40,19 +42,26 @@ START = 0
 
 @dataclass(frozen=True)
 class NumberCodec:
-    """Convert integers to fixed-width bit vectors (most significant bit first) and back.
+    """Convert integers to fixed-width bit vectors (most significant bit first) and
+    back.
 
-    ``bits`` is the number of data bits; the vectors have ``bits + 1`` entries because the first entry is
-    the infinity flag of the end token. Any ``bits`` from 1 to 62 works.
+    ``bits`` is the number of data bits; the vectors have ``bits + 1`` entries because
+    the first entry is the infinity flag of the end token. Any ``bits`` from 1 to 62
+    works.
     """
 
     bits: int = 8
 
     def __post_init__(self) -> None:
-        if isinstance(self.bits, bool) or not isinstance(self.bits, Integral) or not 1 <= self.bits <= 62:
+        if (
+            isinstance(self.bits, bool)
+            or not isinstance(self.bits, Integral)
+            or not 1 <= self.bits <= 62
+        ):
             raise ValueError(f"bits must be an integer from 1 to 62, got {self.bits!r}")
 
-    # ----------------------------------------------------------------------------------------- facts
+    # ----------------------------------------------------------------------------------
+    # facts
     @property
     def width(self) -> int:
         """Length of one bit vector: the infinity flag plus ``bits`` data bits."""
@@ -72,22 +81,38 @@ class NumberCodec:
     start = START
 
     def describe_range(self) -> str:
-        """A short human description of what this codec accepts, used in error messages."""
-        return f"integers from 0 to {self.max_value}, or {self.end} for the end token (infinity)"
+        """A short human description of what this codec accepts, used in error
+        messages.
+        """
+        return (
+            f"integers from 0 to {self.max_value}, or {self.end} for the end token "
+            "(infinity)"
+        )
 
-    # ---------------------------------------------------------------------------------- conversion
+    # ----------------------------------------------------------------------------------
+    # conversion
     def check(self, values, *, allow_end: bool = True) -> torch.Tensor:
-        """Return ``values`` as an int64 tensor, or raise ``ValueError`` saying what is not allowed."""
+        """Return ``values`` as an int64 tensor, or raise ``ValueError`` saying what is
+        not allowed."""
         tensor = _as_integer_tensor(values)
         if tensor.numel() == 0:
             return tensor
         low, high = int(tensor.min()), int(tensor.max())
         top = self.end if allow_end else self.max_value
-        allowed = self.describe_range() if allow_end else f"integers from 0 to {self.max_value}"
+        allowed = (
+            self.describe_range()
+            if allow_end
+            else f"integers from 0 to {self.max_value}"
+        )
         if low < 0:
-            raise ValueError(f"negative number {low}: the {self.bits}-bit codec holds {allowed}")
+            raise ValueError(
+                f"negative number {low}: the {self.bits}-bit codec holds {allowed}"
+            )
         if high > top:
-            raise ValueError(f"number {high} is out of range: the {self.bits}-bit codec holds {allowed}")
+            raise ValueError(
+                f"number {high} is out of range: the {self.bits}-bit codec holds "
+                f"{allowed}"
+            )
         return tensor
 
     def encode(self, values, *, allow_end: bool = True) -> torch.Tensor:
@@ -99,24 +124,35 @@ class NumberCodec:
     def decode(self, bits) -> torch.Tensor:
         """Bit vectors of shape ``(..., width)`` back to int64 integers.
 
-        A vector whose infinity flag is set decodes to ``end`` whatever its data bits say: an engine that
-        raises the flag has answered "infinity". Use :meth:`decode_logits` for a model's raw outputs.
+        A vector whose infinity flag is set decodes to ``end`` whatever its data bits
+        say: an engine that raises the flag has answered "infinity". Use
+        :meth:`decode_logits` for a model's raw outputs.
         """
         tensor = torch.as_tensor(bits)
         if tensor.dim() == 0 or tensor.shape[-1] != self.width:
             raise ValueError(
-                f"bit vectors must have a last dimension of {self.width} (infinity flag + {self.bits} bits), "
+                f"bit vectors must have a last dimension of {self.width} (infinity "
+                f"flag + {self.bits} bits), "
                 f"got shape {tuple(tensor.shape)}"
             )
-        if tensor.dtype != torch.bool and not bool(((tensor == 0) | (tensor == 1)).all()):
-            raise ValueError("bit vectors may only hold 0 and 1; threshold model outputs with decode_logits")
+        if tensor.dtype != torch.bool and not bool(
+            ((tensor == 0) | (tensor == 1)).all()
+        ):
+            raise ValueError(
+                "bit vectors may only hold 0 and 1; threshold model outputs with "
+                "decode_logits"
+            )
         digits = tensor.long()
         weights = 2 ** torch.arange(self.bits - 1, -1, -1, device=digits.device)
         numbers = (digits[..., 1:] * weights).sum(-1)
-        return torch.where(digits[..., 0] == 1, torch.full_like(numbers, self.end), numbers)
+        return torch.where(
+            digits[..., 0] == 1, torch.full_like(numbers, self.end), numbers
+        )
 
     def decode_logits(self, logits: torch.Tensor) -> torch.Tensor:
-        """A model's per-bit logits to integers: a bit is 1 where its logit is positive."""
+        """A model's per-bit logits to integers: a bit is 1 where its logit is
+        positive.
+        """
         return self.decode(logits > 0)
 
     def all_values(self) -> torch.Tensor:
@@ -125,7 +161,8 @@ class NumberCodec:
 
 
 def _as_integer_tensor(values) -> torch.Tensor:
-    """Accept ints, nested lists, numpy arrays or tensors of integers; reject everything else clearly."""
+    """Accept ints, nested lists, numpy arrays or tensors of integers; reject everything
+    else clearly."""
     if isinstance(values, torch.Tensor):
         tensor = values
     elif isinstance(values, bool) or isinstance(values, np.bool_):
@@ -138,12 +175,18 @@ def _as_integer_tensor(values) -> torch.Tensor:
         try:
             tensor = torch.as_tensor(np.asarray(values))
         except (ValueError, TypeError):
-            raise ValueError(f"expected integers in a rectangular array (rows of equal length), got {values!r:.60}") from None
+            raise ValueError(
+                "expected integers in a rectangular array (rows of equal length), "
+                f"got {values!r:.60}"
+            ) from None
     if tensor.dtype == torch.bool:
         raise ValueError("expected integers, got booleans")
     if tensor.is_floating_point():
         if not bool(torch.isfinite(tensor).all()):
-            raise ValueError("expected integers, got NaN or an infinite float; use the codec's `end` for infinity")
+            raise ValueError(
+                "expected integers, got NaN or an infinite float; use the codec's "
+                "`end` for infinity"
+            )
         if not bool((tensor == tensor.round()).all()):
             bad = tensor[tensor != tensor.round()].flatten()[0].item()
             raise ValueError(f"expected integers, got the non-integer {bad}")
@@ -154,7 +197,8 @@ def _as_integer_tensor(values) -> torch.Tensor:
 
 
 def to_json_number(value: int, codec: NumberCodec):
-    """An integer from a model as JSON: itself, or the string ``"inf"`` for the end token."""
+    """An integer from a model as JSON: itself, or the string ``"inf"`` for the end
+    token."""
     return "inf" if int(value) == codec.end else int(value)
 
 
@@ -162,8 +206,15 @@ def from_json_number(value, codec: NumberCodec) -> int:
     """The inverse of :func:`to_json_number`, with the codec's range check."""
     if value == "inf":
         return codec.end
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or (
-        isinstance(value, float) and (not math.isfinite(value) or not value.is_integer())
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float))
+        or (
+            isinstance(value, float)
+            and (not math.isfinite(value) or not value.is_integer())
+        )
     ):
-        raise ValueError(f"{value!r} is not a number: expected {codec.describe_range()} or \"inf\"")
+        raise ValueError(
+            f'{value!r} is not a number: expected {codec.describe_range()} or "inf"'
+        )
     return int(codec.check(int(value), allow_end=False))

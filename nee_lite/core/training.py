@@ -2,21 +2,24 @@
 
 Each chapter supplies two functions and a config:
 
-* ``make_batch(generator, device)`` draws a fresh batch (the tasks are generated, never read from disk);
-* ``loss_fn(model, batch)`` returns ``(loss, metrics)``, where ``metrics`` is a dict of floats to log.
+* ``make_batch(generator, device)`` draws a fresh batch (the tasks are generated, never
+  read from disk);
+* ``loss_fn(model, batch)`` returns ``(loss, metrics)``, where ``metrics`` is a dict of
+  floats to log.
 
-The loop does the rest: Adam with the transformer paper's betas, a linear warm-up then a cosine decay,
-gradient clipping, a progress bar (``tqdm.auto``, so it is a widget in Jupyter and text elsewhere) and a
-history of the logged values. It returns the history, the wall time and the CPU time (on a shared machine
-the wall time overstates the cost), which go into the checkpoint card.
+The loop does the rest: AdamW with the transformer paper's betas, a linear warm-up then
+a cosine decay, gradient clipping, a progress bar (``tqdm.auto``, so it is a widget in
+Jupyter and text elsewhere) and a history of the logged values. It returns the history,
+the wall time and the CPU time (on a shared machine the wall time overstates the cost),
+which go into the checkpoint card.
 """
 
 from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
-from typing import Callable
 
 import torch
 from torch import nn
@@ -27,12 +30,16 @@ from .device import seed_everything
 __all__ = ["TrainConfig", "TrainResult", "Recipe", "train", "make_optimizer"]
 
 
-OPTIMIZERS = ("adam", "sgd")
+OPTIMIZERS = ("adamw", "sgd")
+#: Older names of an optimizer, as cards written before the rename say them: "adam" was
+#: always AdamW.
+OPTIMIZER_ALIASES = {"adam": "adamw"}
 
 
 @dataclass
 class TrainConfig:
-    """Budget and optimizer settings; everything a card needs to say how a model was trained."""
+    """Budget and optimizer settings; everything a card needs to say how a model was
+    trained."""
 
     steps: int = 2000
     batch_size: int = 256
@@ -43,11 +50,14 @@ class TrainConfig:
     grad_clip: float | None = 1.0  # None: no clipping
     seed: int = 0
     log_every: int = 50
-    optimizer: str = "adam"  # "adam" (AdamW) or "sgd" (plain SGD, Learning to Execute's)
+    optimizer: str = "adamw"  # "adamw" or "sgd" (plain SGD, Learning to Execute's)
 
     def __post_init__(self) -> None:
+        self.optimizer = OPTIMIZER_ALIASES.get(self.optimizer, self.optimizer)
         if self.optimizer not in OPTIMIZERS:
-            raise ValueError(f"optimizer must be one of {OPTIMIZERS}, not {self.optimizer!r}")
+            raise ValueError(
+                f"optimizer must be one of {OPTIMIZERS}, not {self.optimizer!r}"
+            )
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -55,10 +65,12 @@ class TrainConfig:
 
 @dataclass(frozen=True)
 class Recipe:
-    """A shipped model's shape and budget, kept beside the model's code: the one place each is written.
+    """A shipped model's shape and budget, kept beside the model's code: the one place
+    each is written.
 
-    ``model`` is the model's config dataclass, ``train`` its budget, ``data`` what it trains on (a task's own
-    dataclass, or None) and ``mask_steps`` the steps of its mask network, for a masked engine.
+    ``model`` is the model's config dataclass, ``train`` its budget, ``data`` what it
+    trains on (a task's own dataclass, or None) and ``mask_steps`` the steps of its mask
+    network, for a masked engine.
     """
 
     model: object
@@ -66,18 +78,24 @@ class Recipe:
     data: object = None
     mask_steps: int | None = None
 
-    def with_seed(self, seed: int, steps: int | None = None) -> "Recipe":
-        """The same recipe with another seed (and, if given, another number of steps)."""
-        return replace(self, train=replace(self.train, seed=seed, steps=steps or self.train.steps))
+    def with_seed(self, seed: int, steps: int | None = None) -> Recipe:
+        """The same recipe with another seed (and, if given, another number of
+        steps).
+        """
+        return replace(
+            self, train=replace(self.train, seed=seed, steps=steps or self.train.steps)
+        )
 
-    def with_model(self, **changes) -> "Recipe":
+    def with_model(self, **changes) -> Recipe:
         """The same recipe with some fields of the model's config changed."""
         return replace(self, model=replace(self.model, **changes))
 
 
 @dataclass
 class TrainResult:
-    """What a run leaves behind: logged values per step, the wall time and where it ran."""
+    """What a run leaves behind: logged values per step, the wall time and where it
+    ran.
+    """
 
     history: list[dict] = field(default_factory=list)
     wall_time_s: float = 0.0
@@ -91,19 +109,28 @@ class TrainResult:
 
 
 def make_optimizer(model: nn.Module, config: TrainConfig):
-    """Adam (betas 0.9, 0.98 as in the transformer paper), or plain SGD where ``config.optimizer`` says so, with
-    linear warm-up and cosine decay (``min_lr_ratio=1`` and no warm-up: a constant rate)."""
+    """AdamW (betas 0.9, 0.98 as in the transformer paper), or plain SGD where
+    ``config.optimizer`` says so, with linear warm-up and cosine decay
+    (``min_lr_ratio=1`` and no warm-up: a constant rate)."""
     if config.optimizer == "sgd":
-        optimizer = torch.optim.SGD(model.parameters(), lr=config.lr, weight_decay=config.weight_decay)
+        optimizer = torch.optim.SGD(
+            model.parameters(), lr=config.lr, weight_decay=config.weight_decay
+        )
     else:
         optimizer = torch.optim.AdamW(
-            model.parameters(), lr=config.lr, betas=(0.9, 0.98), eps=1e-9, weight_decay=config.weight_decay
+            model.parameters(),
+            lr=config.lr,
+            betas=(0.9, 0.98),
+            eps=1e-9,
+            weight_decay=config.weight_decay,
         )
 
     def lr_factor(step: int) -> float:
         if step < config.warmup_steps:
             return (step + 1) / config.warmup_steps
-        progress = (step - config.warmup_steps) / max(1, config.steps - config.warmup_steps)
+        progress = (step - config.warmup_steps) / max(
+            1, config.steps - config.warmup_steps
+        )
         cosine = 0.5 * (1 + math.cos(math.pi * min(1.0, progress)))
         return config.min_lr_ratio + (1 - config.min_lr_ratio) * cosine
 
@@ -120,10 +147,12 @@ def train(
     progress: bool = True,
     lr_scale: Callable[[], float] | None = None,
 ) -> TrainResult:
-    """Train ``model`` in place for ``config.steps`` steps and return its :class:`TrainResult`.
+    """Train ``model`` in place for ``config.steps`` steps and return its
+    :class:`TrainResult`.
 
-    ``lr_scale``: a factor on the schedule's learning rate, read before every step, for a rule decided outside
-    the loop (Learning to Execute's: divide by 1.25 when validation stops improving)."""
+    ``lr_scale``: a factor on the schedule's learning rate, read before every step, for
+    a rule decided outside the loop (Learning to Execute's: divide by 1.25 when
+    validation stops improving)."""
     device = torch.device(device)
     generator = seed_everything(config.seed)
     model.to(device).train()
@@ -131,7 +160,9 @@ def train(
     result = TrainResult(device=str(device))
     running: dict[str, float] = {}
     start, cpu_start = time.perf_counter(), time.process_time()
-    bar = tqdm(range(config.steps), desc=description, disable=not progress, mininterval=1.0)
+    bar = tqdm(
+        range(config.steps), desc=description, disable=not progress, mininterval=1.0
+    )
     for step in bar:
         loss, metrics = loss_fn(model, make_batch(generator, device))
         optimizer.zero_grad(set_to_none=True)
@@ -139,7 +170,9 @@ def train(
         if config.grad_clip is not None:
             nn.utils.clip_grad_norm_(model.parameters(), config.grad_clip)
         if lr_scale is not None:
-            for group, scheduled in zip(optimizer.param_groups, scheduler.get_last_lr()):
+            for group, scheduled in zip(
+                optimizer.param_groups, scheduler.get_last_lr()
+            ):
                 group["lr"] = scheduled * lr_scale()
         optimizer.step()
         scheduler.step()

@@ -1,1 +1,2 @@
-"""The engines and their data, one module per chapter of part "Neural execution engines"."""
+"""The engines and their data, one module per chapter of part "Neural execution
+engines"."""

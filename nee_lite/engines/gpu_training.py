@@ -31,7 +31,7 @@ import torch
 
 from ..core.checkpoints import data_dir
 from ..core.encoding import NumberCodec
-from ..core.training import Recipe, TrainConfig, make_optimizer, train
+from ..core.training import Recipe, TrainConfig, train
 from .lists import PROGRESSION_CAP, paper_test_lists, score_sorted
 from .nee import NEE, NEEConfig, SortStates, engine_loss, train_masked_engine
 from .selection_sort import SELECTION_SORT, SelectionSortNEE, SortData, sort_batches
@@ -39,7 +39,7 @@ from .selection_sort import SELECTION_SORT, SelectionSortNEE, SortData, sort_bat
 __all__ = ["sorting_lists", "sorting_states", "device_batches", "host_batches", "with_autocast",
            "train_sorting_nee", "training_throughput", "SortingTest", "FAST_RECIPE", "SCALED_CPU", "SCALED_GPU",
            "SCALED_CPU_TEST", "SCALED_GPU_TEST", "describe", "sorting_rows", "run_sorting", "synchronize",
-           "step_breakdown", "pointer_scores", "benchmark_record", "best_throughput"]
+           "benchmark_record", "best_throughput"]
 
 
 def synchronize(device: torch.device) -> None:
@@ -187,7 +187,7 @@ class SortingTest:
 # Larger batches for a GPU: the shipped 8-bit engine of chapter "Conditional masking" with the same number of steps
 # and four times the lists per step (an optimizer step, not a list, is what sharpens the attention).
 FAST_RECIPE = replace(SELECTION_SORT, train=replace(SELECTION_SORT.train, batch_size=256))
-# The experiment beyond the paper: 12-bit numbers, an engine without encoder layers (see `pointer_scores`), trained on
+# The experiment beyond the paper: 12-bit numbers, an engine without encoder layers (see `nee.pointer_scores`), trained on
 # lists of at most 8. On a CPU (here and in CI): 64 lists per step, 50 test lists per length up to 500.
 SCALED_CPU = Recipe(model=NEEConfig(bits=12, encoder_layers=0), train=replace(SELECTION_SORT.train, steps=3000),
                     data=SortData(), mask_steps=300)
@@ -232,55 +232,6 @@ def run_sorting(recipe: Recipe, test: SortingTest = SortingTest(), device="cpu",
 
 
 # ---------------------------------------------------------------------------------- measuring and checking
-def step_breakdown(batch_size: int, device="cpu", steps: int = 10, data: SortData = SortData()) -> dict:
-    """Milliseconds per training step spent drawing the batch (on the host, or on the device) and in the model
-    (forward, backward and the optimizer step), measured apart, each after one untimed warm-up."""
-    device = torch.device(device)
-    torch.manual_seed(0)
-    engine = NEE(NEEConfig()).to(device)
-    optimizer, _ = make_optimizer(engine, TrainConfig())
-    host, on_device = host_batches(batch_size, data, device), device_batches(batch_size, data, device)
-    generator = torch.Generator().manual_seed(0)
-
-    def timed(work):
-        work()
-        synchronize(device)
-        started = time.perf_counter()
-        for _ in range(steps):
-            work()
-        synchronize(device)
-        return 1000 * (time.perf_counter() - started) / steps
-
-    batch = on_device(None, device)
-
-    def model_step():
-        loss, _ = engine_loss(engine, batch)
-        optimizer.zero_grad(set_to_none=True)
-        loss.backward()
-        optimizer.step()
-
-    return {"batch_size": batch_size, "host_data_ms": round(timed(lambda: host(generator, device)), 3),
-            "device_data_ms": round(timed(lambda: on_device(None, device)), 3), "model_ms": round(timed(model_step), 3)}
-
-
-@torch.no_grad()
-def pointer_scores(engine: NEE) -> torch.Tensor:
-    """The pointer's score of every number ``0 .. max_value`` and the end token, for an engine without encoder
-    layers.
-
-    Without encoder self-attention a number's key depends on that number alone, and the decoder's query (from the
-    start token) is always the same, so the pointer picks the argmax of one fixed score per number. If the score
-    falls strictly as the number grows, the pointer picks the minimum of *every* list, of any length.
-    """
-    if engine.config.encoder_layers != 0:
-        raise ValueError("with encoder layers a number's score depends on the other numbers; no single table exists")
-    values = engine.codec.all_values()
-    device = next(engine.parameters()).device
-    bits = engine.codec.encode(values)[None].to(device)
-    _, pointer = engine(bits, torch.zeros(1, len(values), dtype=torch.bool, device=device))
-    return (pointer[0] - pointer[0].max()).cpu()  # log-softmax over all numbers: differences are the score gaps
-
-
 def benchmark_record(kind: str = "training", device_type: str = "cuda", folder=None) -> dict | None:
     """The recorded ``benchmarks/<kind>.py`` result for a device type (``data/benchmarks/<kind>_<type>.json``), or
     None if nobody has measured on one yet."""

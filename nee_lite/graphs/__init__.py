@@ -1,1 +1,2 @@
-"""Chapters "Dijkstra" and "Prim": graphs, the classical answers, and the algorithms composed from the engines."""
+"""Chapters "Dijkstra" and "Prim": graphs, the classical answers, and the algorithms
+composed from the engines."""

@@ -145,11 +145,12 @@ def _record(trace, entries, mask, log_pointer, value, chosen, running) -> None:
         trace.running.append(running.clone())
 
 
-def _relax(finder, batch, entries, parents, mask, u, value, running, offer, trace) -> None:
+def _relax(finder, batch, entries, parents, mask, u, value, running, candidate_value,
+           trace) -> None:
     """Steps 3 to 5: gather ``u``'s row, offer candidates to the unvisited neighbours, keep the engine's minima."""
     rows = batch.weights[torch.arange(len(u)), u.clamp(max=batch.weights.shape[1] - 1)]
     graphs, nodes = torch.nonzero((rows >= 0) & ~mask[:, :-1] & running[:, None], as_tuple=True)
-    candidates = offer(value[graphs], rows[graphs, nodes])
+    candidates = candidate_value(value[graphs], rows[graphs, nodes])
     new, won = min_of_two(finder, entries[graphs, nodes], candidates)
     entries[graphs, nodes] = new
     parents[graphs[won], nodes[won]] = u[graphs[won]]
@@ -160,8 +161,10 @@ def _relax(finder, batch, entries, parents, mask, u, value, running, offer, trac
         trace.won.append(torch.zeros_like(mask[:, :-1]).index_put_((graphs[won], nodes[won]), torch.tensor(True)))
 
 
-def _run(finder, graphs, offer, record: bool, batch_stop: bool = False) -> GraphRun:
-    """The loop Dijkstra and Prim share; ``offer(selected value, weights)`` makes the candidates of step 4.
+def _run(finder, graphs, candidate_value, record: bool,
+         batch_stop: bool = False) -> GraphRun:
+    """The loop Dijkstra and Prim share; ``candidate_value(selected value, weights)``
+    makes the candidates of step 4 (``d_u + w`` for Dijkstra, ``w`` for Prim).
 
     ``batch_stop=True`` stops every graph as soon as any graph emits END, as the authors' code did (an ablation).
     """
@@ -186,7 +189,8 @@ def _run(finder, graphs, offer, record: bool, batch_stop: bool = False) -> Graph
             selected[row].append(int(value[row]))
         new_mask = finder.mask_network(mask, F.one_hot(u, width + 1)) > 0
         mask = torch.where(running[:, None], new_mask, mask)
-        _relax(finder, batch, entries, parents, mask, u, value, running, offer, trace)
+        _relax(finder, batch, entries, parents, mask, u, value, running,
+               candidate_value, trace)
     return GraphRun(entries, parents, order, selected, batch.sizes, end, trace)
 
 

@@ -1,23 +1,29 @@
-"""Chapters "Dijkstra" and "Prim": weighted test graphs, their stored test sets, and graphs read from JSON.
+"""Chapters "Dijkstra" and "Prim": weighted test graphs and their stored test sets.
 
-Everything here is *classical* code. It builds the graphs the networks are tested on, computes the answers they
-are scored against, and checks user input. None of it runs inside the neural algorithms of
-:mod:`nee_lite.graphs.composition`; the only classical computation that touches the command line's input is a range
-check, used to *refuse* a graph whose sums would leave the 8-bit range, never to answer.
+Everything here is *classical* code. It builds the graphs the networks are tested on,
+computes the answers they are scored against, and checks user input. None of it runs
+inside the neural algorithms of :mod:`nee_lite.graphs.composition`; the only classical
+computation that touches the command line's input is a range check, used to *refuse* a
+graph whose sums would leave the 8-bit range, never to answer.
 
-* Families (:data:`FAMILIES`, all networkx generators): the paper's four (Erdos-Renyi, random regular,
-  Newman-Watts-Strogatz, Barabasi-Albert), and grids, random trees, ladders, connected caveman graphs, complete
-  graphs and sparse, usually disconnected, Erdos-Renyi graphs. Node labels are shuffled.
-* Weights: ``random`` or ``hard`` (small differences, many ties). For Dijkstra they are scaled so that every
-  shortest distance, and every sum ``dist[u] + w(u, v)`` the adder is asked for, stays within 0..255
-  (:func:`dijkstra_weights`). Prim adds nothing, so its weights use the whole range (:func:`prim_weights`).
-* Test sets: 100 graphs per size, stored in ``data/test_sets/graphs.json`` as seeds plus a checksum of each
-  weighted graph (the graphs themselves would take megabytes); :func:`graph_test_set` rebuilds and checks them.
-* :func:`parse_graphs` reads the JSON form (``{"n", "edges", "source"}``) and refuses, with a clear error, any
-  graph the engines cannot take. The reference answers and scores are in :mod:`nee_lite.graphs.classical`.
+* Families (:data:`FAMILIES`, all networkx generators): the paper's four (Erdos-Renyi,
+  random regular, Newman-Watts-Strogatz, Barabasi-Albert), and grids, random trees,
+  ladders, connected caveman graphs, complete graphs and sparse, usually disconnected,
+  Erdos-Renyi graphs. Node labels are shuffled.
+* Weights: ``random`` or ``hard`` (small differences, many ties). For Dijkstra they are
+  scaled so that every shortest distance, and every sum ``dist[u] + w(u, v)`` the adder
+  is asked for, stays within 0..255 (:func:`dijkstra_weights`). Prim adds nothing, so
+  its weights use the whole range (:func:`prim_weights`).
+* Test sets: 100 graphs per size, stored in ``data/test_sets/graphs.json`` as seeds plus
+  a checksum of each weighted graph (the graphs themselves would take megabytes);
+  :func:`graph_test_set` rebuilds and checks them.
+* :func:`tentative_overflow` finds a sum that would leave the 8-bit range;
+  :func:`nee_lite.inputs.parse_graphs` uses it to refuse such a graph read from JSON.
+  The reference answers and scores are in :mod:`nee_lite.graphs.classical`.
 
-A :class:`WeightedGraph` is a networkx graph reduced to arrays (``edges``, ``weights``): the evaluation handles a
-few hundred thousand edges, and arrays make that seconds instead of minutes. ``to_networkx`` gives the graph back.
+A :class:`WeightedGraph` is a networkx graph reduced to arrays (``edges``, ``weights``):
+the evaluation handles a few hundred thousand edges, and arrays make that seconds
+instead of minutes. ``to_networkx`` gives the graph back.
 """
 
 from __future__ import annotations
@@ -33,12 +39,30 @@ import numpy as np
 
 from ..core.checkpoints import data_dir
 
-__all__ = ["MAX_VALUE", "MAX_NODES", "FAMILIES", "WEIGHT_KINDS", "ALGORITHMS", "TEST_SIZES", "GRAPHS_PER_SIZE",
-           "WeightedGraph", "build_structure", "shortest_distances", "dijkstra_weights", "prim_weights",
-           "make_graph", "graph_specs", "write_graph_test_sets", "graph_test_set", "tentative_overflow", "parse_graphs"]
+__all__ = [
+    "MAX_VALUE",
+    "MAX_NODES",
+    "FAMILIES",
+    "WEIGHT_KINDS",
+    "ALGORITHMS",
+    "TEST_SIZES",
+    "GRAPHS_PER_SIZE",
+    "WeightedGraph",
+    "build_structure",
+    "shortest_distances",
+    "dijkstra_weights",
+    "prim_weights",
+    "make_graph",
+    "graph_specs",
+    "write_graph_test_sets",
+    "graph_test_set",
+    "tentative_overflow",
+]
 
-MAX_VALUE = 255  # the largest number the 8-bit engines read and write; 256 is the end token, infinity
-MAX_NODES = 500  # the command line's limit: the find-min engine was checked on lists up to about this long
+# the largest number the 8-bit engines read and write; 256 is the end token, infinity
+MAX_VALUE = 255
+# the command line's limit: the find-min engine was checked on lists about this long
+MAX_NODES = 500
 ALGORITHMS = ("dijkstra", "prim")
 WEIGHT_KINDS = ("random", "hard")
 TEST_SIZES = (25, 50, 75, 100, 200)
@@ -48,31 +72,47 @@ HARD_SPREAD = 3  # "hard" weights are b + {0, 1, 2}: small differences and many 
 
 @dataclass
 class WeightedGraph:
-    """An undirected graph on nodes ``0 .. n-1``: edge pairs ``(m, 2)``, integer weights ``(m,)``, a source."""
+    """An undirected graph on nodes ``0 .. n-1``: edge pairs ``(m, 2)``, integer weights
+    ``(m,)``, a source."""
 
     n: int
     edges: np.ndarray
     weights: np.ndarray
     source: int = 0
-    spec: dict = field(default_factory=dict)  # family, seed, weight kind of a generated graph
+    spec: dict = field(
+        default_factory=dict
+    )  # family, seed, weight kind of a generated graph
 
     def matrix(self) -> np.ndarray:
-        """Dense ``(n, n)`` weights, ``-1`` where there is no edge: the adjacency rows the algorithms gather."""
+        """Dense ``(n, n)`` weights, ``-1`` where there is no edge: the adjacency rows
+        the algorithms gather."""
         matrix = np.full((self.n, self.n), -1, dtype=np.int64)
         if len(self.edges):
-            matrix[self.edges[:, 0], self.edges[:, 1]] = matrix[self.edges[:, 1], self.edges[:, 0]] = self.weights
+            matrix[self.edges[:, 0], self.edges[:, 1]] = matrix[
+                self.edges[:, 1], self.edges[:, 0]
+            ] = self.weights
         return matrix
 
     def to_networkx(self) -> nx.Graph:
         graph = nx.empty_graph(self.n)
-        graph.add_weighted_edges_from(zip(self.edges[:, 0].tolist(), self.edges[:, 1].tolist(),
-                                          self.weights.tolist()))
+        graph.add_weighted_edges_from(
+            zip(
+                self.edges[:, 0].tolist(),
+                self.edges[:, 1].tolist(),
+                self.weights.tolist(),
+            )
+        )
         return graph
 
     def to_json(self) -> dict:
         """The command line's input format."""
-        return {"n": self.n, "edges": [[int(u), int(v), int(w)] for (u, v), w in zip(self.edges, self.weights)],
-                "source": self.source}
+        return {
+            "n": self.n,
+            "edges": [
+                [int(u), int(v), int(w)] for (u, v), w in zip(self.edges, self.weights)
+            ],
+            "source": self.source,
+        }
 
     def checksum(self) -> str:
         """A short fingerprint of size, source and the sorted weighted edges."""
@@ -82,13 +122,15 @@ class WeightedGraph:
         return hashlib.sha256(text).hexdigest()[:16]
 
 
-# ----------------------------------------------------------------------------------------------- families
+# --------------------------------------------------------------------------------------
+# families
 def _seed(rng: np.random.Generator) -> int:
     return int(rng.integers(2**31))
 
 
 def _pad_to(graph: nx.Graph, n: int, rng: np.random.Generator) -> nx.Graph:
-    """Attach nodes until there are ``n`` (ladders and caveman graphs only come in sizes ``2k`` and ``5k``)."""
+    """Attach nodes until there are ``n`` (ladders and caveman graphs only come in sizes
+    ``2k`` and ``5k``)."""
     for node in range(graph.number_of_nodes(), n):
         graph.add_edge(node, int(rng.integers(node))) if node else graph.add_node(0)
     return graph
@@ -106,36 +148,54 @@ def _regular(n: int, rng: np.random.Generator) -> nx.Graph:
 
 
 FAMILIES = {
-    "erdos-renyi": lambda n, rng: nx.gnp_random_graph(n, float(rng.uniform(0, 1)), seed=_seed(rng)),
+    "erdos-renyi": lambda n, rng: nx.gnp_random_graph(
+        n, float(rng.uniform(0, 1)), seed=_seed(rng)
+    ),
     "regular": _regular,
-    "newman-watts-strogatz": lambda n, rng: nx.newman_watts_strogatz_graph(n, 4, float(rng.uniform(0.1, 0.5)),
-                                                                            seed=_seed(rng)),
-    "barabasi-albert": lambda n, rng: nx.barabasi_albert_graph(n, int(rng.integers(1, 5)), seed=_seed(rng)),
+    "newman-watts-strogatz": lambda n, rng: nx.newman_watts_strogatz_graph(
+        n, 4, float(rng.uniform(0.1, 0.5)), seed=_seed(rng)
+    ),
+    "barabasi-albert": lambda n, rng: nx.barabasi_albert_graph(
+        n, int(rng.integers(1, 5)), seed=_seed(rng)
+    ),
     "grid": _grid,
     "tree": lambda n, rng: nx.random_labeled_tree(n, seed=_seed(rng)),
     "ladder": lambda n, rng: _pad_to(nx.ladder_graph(n // 2), n, rng),
-    "caveman": lambda n, rng: _pad_to(nx.connected_caveman_graph(n // 5, 5) if n >= 10 else nx.complete_graph(n),
-                                      n, rng),
+    "caveman": lambda n, rng: _pad_to(
+        nx.connected_caveman_graph(n // 5, 5) if n >= 10 else nx.complete_graph(n),
+        n,
+        rng,
+    ),
     "complete": lambda n, rng: nx.complete_graph(n),
-    "sparse-disconnected": lambda n, rng: nx.gnp_random_graph(n, 1.5 / n, seed=_seed(rng)),
+    "sparse-disconnected": lambda n, rng: nx.gnp_random_graph(
+        n, 1.5 / n, seed=_seed(rng)
+    ),
 }
 
 
 def build_structure(family: str, n: int, rng: np.random.Generator) -> np.ndarray:
-    """The edges ``(m, 2)`` of a networkx graph of ``family`` on ``n`` nodes, node labels randomly permuted."""
+    """The edges ``(m, 2)`` of a networkx graph of ``family`` on ``n`` nodes, node
+    labels randomly permuted."""
     if family not in FAMILIES:
-        raise ValueError(f"unknown graph family {family!r}: choose one of {', '.join(FAMILIES)}")
+        raise ValueError(
+            f"unknown graph family {family!r}: choose one of {', '.join(FAMILIES)}"
+        )
     graph = FAMILIES[family](n, rng)
     edges = np.array(list(graph.edges), dtype=np.int64).reshape(-1, 2)
     return rng.permutation(n)[edges]
 
 
-# ------------------------------------------------------------------------------------------------ weights
-def shortest_distances(n: int, edges: np.ndarray, weights: np.ndarray, source: int) -> np.ndarray:
-    """Classical Dijkstra on edge arrays: distances from ``source`` (floats, inf if unreachable).
+# --------------------------------------------------------------------------------------
+# weights
+def shortest_distances(
+    n: int, edges: np.ndarray, weights: np.ndarray, source: int
+) -> np.ndarray:
+    """Classical Dijkstra on edge arrays: distances from ``source`` (floats, inf if
+    unreachable).
 
-    A dense O(n^2) loop in NumPy, several times faster than networkx here, which matters because choosing the
-    weights of one graph runs it up to eight times. Tests check it against networkx.
+    A dense O(n^2) loop in NumPy, several times faster than networkx here, which matters
+    because choosing the weights of one graph runs it up to eight times. Tests check it
+    against networkx.
     """
     matrix = np.full((n, n), np.inf)
     if len(edges):
@@ -153,7 +213,8 @@ def shortest_distances(n: int, edges: np.ndarray, weights: np.ndarray, source: i
 
 
 def _worst_sum(n: int, edges: np.ndarray, weights: np.ndarray, source: int) -> float:
-    """The largest ``dist[u] + w(u, v)`` over every edge, both directions, ``u`` reachable from the source."""
+    """The largest ``dist[u] + w(u, v)`` over every edge, both directions, ``u``
+    reachable from the source."""
     if not len(edges):
         return 0.0
     dist = shortest_distances(n, edges, weights, source)
@@ -162,19 +223,25 @@ def _worst_sum(n: int, edges: np.ndarray, weights: np.ndarray, source: int) -> f
     return float(sums.max()) if len(sums) else 0.0
 
 
-def dijkstra_weights(n: int, edges: np.ndarray, source: int, kind: str, rng: np.random.Generator) -> np.ndarray:
+def dijkstra_weights(
+    n: int, edges: np.ndarray, source: int, kind: str, rng: np.random.Generator
+) -> np.ndarray:
     """Integer weights for which every one of Dijkstra's sums fits in 0..255.
 
-    ``random``: each edge draws ``x`` uniformly from [0, 1); with those real weights, let ``M`` be the largest
-    ``dist[u] + x(u, v)`` over all edges in both directions. The weight is ``floor(s * x)`` with
-    ``s = min(255 / M, 256)``: rounding down never lengthens a path, so every integer ``dist[u] + w(u, v)`` is at
-    most ``s * M <= 255``. On a long thin graph the weights shrink, on a dense one they use the whole range, and
-    the longest distances come close to 255. ``hard``: weights ``b + {0, 1, 2}`` with the largest base ``b`` for
-    which the same bound holds (a binary search over ``b``).
+    ``random``: each edge draws ``x`` uniformly from [0, 1); with those real weights,
+    let ``M`` be the largest ``dist[u] + x(u, v)`` over all edges in both directions.
+    The weight is ``floor(s * x)`` with ``s = min(255 / M, 256)``: rounding down never
+    lengthens a path, so every integer ``dist[u] + w(u, v)`` is at most ``s * M <=
+    255``. On a long thin graph the weights shrink, on a dense one they use the whole
+    range, and the longest distances come close to 255. ``hard``: weights ``b + {0, 1,
+    2}`` with the largest base ``b`` for which the same bound holds (a binary search
+    over ``b``).
     """
     if kind == "random":
         x = rng.random(len(edges))
-        scale = min(MAX_VALUE / max(_worst_sum(n, edges, x, source), 1e-12), MAX_VALUE + 1)
+        scale = min(
+            MAX_VALUE / max(_worst_sum(n, edges, x, source), 1e-12), MAX_VALUE + 1
+        )
         return np.floor(scale * x).astype(np.int64)
     if kind == "hard":
         delta = rng.integers(HARD_SPREAD, size=len(edges))
@@ -184,44 +251,68 @@ def dijkstra_weights(n: int, edges: np.ndarray, source: int, kind: str, rng: np.
             fits = _worst_sum(n, edges, base + delta, source) <= MAX_VALUE
             low, high = (base, high) if fits else (low, base - 1)
         return low + delta
-    raise ValueError(f"unknown weight kind {kind!r}: choose one of {', '.join(WEIGHT_KINDS)}")
+    raise ValueError(
+        f"unknown weight kind {kind!r}: choose one of {', '.join(WEIGHT_KINDS)}"
+    )
 
 
 def prim_weights(m: int, kind: str, rng: np.random.Generator) -> np.ndarray:
-    """Prim only compares weights: ``random`` draws 0..255, ``hard`` draws ``b + {0, 1, 2}`` for one random ``b``."""
+    """Prim only compares weights: ``random`` draws 0..255, ``hard`` draws ``b + {0, 1,
+    2}`` for one random ``b``."""
     if kind == "random":
         return rng.integers(MAX_VALUE + 1, size=m)
     if kind == "hard":
-        return rng.integers(MAX_VALUE - HARD_SPREAD + 2) + rng.integers(HARD_SPREAD, size=m)
-    raise ValueError(f"unknown weight kind {kind!r}: choose one of {', '.join(WEIGHT_KINDS)}")
+        return rng.integers(MAX_VALUE - HARD_SPREAD + 2) + rng.integers(
+            HARD_SPREAD, size=m
+        )
+    raise ValueError(
+        f"unknown weight kind {kind!r}: choose one of {', '.join(WEIGHT_KINDS)}"
+    )
 
 
 def make_graph(spec: dict, algorithm: str) -> WeightedGraph:
-    """The weighted graph a test-set ``spec`` (``n``, ``family``, ``weights``, ``seed``) describes.
+    """The weighted graph a test-set ``spec`` (``n``, ``family``, ``weights``, ``seed``)
+    describes.
 
-    Structure and source depend only on the seed, so Dijkstra and Prim see the same graphs, each with its own
-    weights.
+    Structure and source depend only on the seed, so Dijkstra and Prim see the same
+    graphs, each with its own weights.
     """
     if algorithm not in ALGORITHMS:
-        raise ValueError(f"unknown algorithm {algorithm!r}: choose one of {', '.join(ALGORITHMS)}")
+        raise ValueError(
+            f"unknown algorithm {algorithm!r}: choose one of {', '.join(ALGORITHMS)}"
+        )
     n, rng = spec["n"], np.random.default_rng(spec["seed"])
     edges = build_structure(spec["family"], n, rng)
     source = int(rng.integers(n))
     weight_rng = np.random.default_rng([spec["seed"], ALGORITHMS.index(algorithm)])
-    weights = (dijkstra_weights(n, edges, source, spec["weights"], weight_rng) if algorithm == "dijkstra"
-               else prim_weights(len(edges), spec["weights"], weight_rng))
+    weights = (
+        dijkstra_weights(n, edges, source, spec["weights"], weight_rng)
+        if algorithm == "dijkstra"
+        else prim_weights(len(edges), spec["weights"], weight_rng)
+    )
     return WeightedGraph(n, edges, weights, source, dict(spec))
 
 
-# --------------------------------------------------------------------------------------------- test sets
-def graph_specs(sizes=TEST_SIZES, per_size: int = GRAPHS_PER_SIZE, seed: int = 0) -> list[dict]:
-    """``per_size`` graph specs per size, cycling through the families; within a family, weight kinds alternate."""
+# --------------------------------------------------------------------------------------
+# test sets
+def graph_specs(
+    sizes=TEST_SIZES, per_size: int = GRAPHS_PER_SIZE, seed: int = 0
+) -> list[dict]:
+    """``per_size`` graph specs per size, cycling through the families; within a family,
+    weight kinds alternate."""
     specs = []
     for n in sizes:
         for index in range(per_size):
             family = list(FAMILIES)[index % len(FAMILIES)]
             kind = WEIGHT_KINDS[(index // len(FAMILIES)) % 2]
-            specs.append({"n": n, "family": family, "weights": kind, "seed": seed * 1_000_003 + n * 1000 + index})
+            specs.append(
+                {
+                    "n": n,
+                    "family": family,
+                    "weights": kind,
+                    "seed": seed * 1_000_003 + n * 1000 + index,
+                }
+            )
     return specs
 
 
@@ -230,18 +321,29 @@ def _default_path() -> Path:
 
 
 def write_graph_test_sets(path=None, seed: int = 0) -> Path:
-    """Write the specs of :func:`graph_specs` and, per algorithm, each weighted graph's checksum.
+    """Write the specs of :func:`graph_specs` and, per algorithm, each weighted graph's
+    checksum.
 
-    ``python -m nee_lite.graphs.data`` runs this and writes ``data/test_sets/graphs.json``.
+    ``python -m nee_lite.graphs.data`` runs this and writes
+    ``data/test_sets/graphs.json``.
     """
     path = Path(path) if path else _default_path()
-    rows = [{**spec, "checksum": {a: make_graph(spec, a).checksum() for a in ALGORITHMS}}
-            for spec in graph_specs(seed=seed)]
-    info = {"description": "graphs per size; each is rebuilt by nee_lite.graphs.make_graph(spec, algorithm) "
-                           "and checked against its checksum", "command": "python -m nee_lite.graphs.data",
-            "seed": seed, "graphs": rows}
+    rows = [
+        {**spec, "checksum": {a: make_graph(spec, a).checksum() for a in ALGORITHMS}}
+        for spec in graph_specs(seed=seed)
+    ]
+    info = {
+        "description": "graphs per size; each is rebuilt by "
+        "nee_lite.graphs.make_graph(spec, algorithm) "
+        "and checked against its checksum",
+        "command": "python -m nee_lite.graphs.data",
+        "seed": seed,
+        "graphs": rows,
+    }
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(info, separators=(",", ":")).replace('},{"n"', '},\n{"n"') + "\n")
+    path.write_text(
+        json.dumps(info, separators=(",", ":")).replace('},{"n"', '},\n{"n"') + "\n"
+    )
     return path
 
 
@@ -251,116 +353,51 @@ def _stored_graphs(algorithm: str, path: str, n: int) -> tuple:
     for row in json.loads(Path(path).read_text())["graphs"]:
         if row["n"] != n:
             continue
-        graph = make_graph({key: row[key] for key in ("n", "family", "weights", "seed")}, algorithm)
+        graph = make_graph(
+            {key: row[key] for key in ("n", "family", "weights", "seed")}, algorithm
+        )
         if graph.checksum() != row["checksum"][algorithm]:
-            raise ValueError(f"test graph {row['family']} n={row['n']} seed={row['seed']} does not match its "
-                             "checksum: networkx or the generator changed; rerun python -m nee_lite.graphs.data")
+            raise ValueError(
+                f"test graph {row['family']} n={row['n']} seed={row['seed']} does not "
+                "match its "
+                "checksum: networkx or the generator changed; rerun python -m "
+                "nee_lite.graphs.data"
+            )
         graphs.append(graph)
     if not graphs:
         raise ValueError(f"{path} holds no test graphs with {n} nodes")
     return tuple(graphs)
 
 
-def graph_test_set(algorithm: str, sizes=TEST_SIZES, path=None) -> dict[int, list[WeightedGraph]]:
-    """The stored test graphs for ``algorithm``, per size, rebuilt from their seeds and checked (cached)."""
+def graph_test_set(
+    algorithm: str, sizes=TEST_SIZES, path=None
+) -> dict[int, list[WeightedGraph]]:
+    """The stored test graphs for ``algorithm``, per size, rebuilt from their seeds and
+    checked (cached)."""
     path = str(Path(path) if path else _default_path())
     return {n: list(_stored_graphs(algorithm, path, n)) for n in sizes}
 
 
 def tentative_overflow(graph: WeightedGraph):
-    """The first sum the adder would be asked for that exceeds 255, as ``(u, v, dist_u, w)``, or None.
+    """The first sum the adder would be asked for that exceeds 255, as ``(u, v, dist_u,
+    w)``, or None.
 
-    Dijkstra adds ``dist[u] + w(u, v)`` when it selects ``u`` and ``v`` is not yet visited: for every edge with
-    ``dist[u] <= dist[v]`` (an equal pair gives the same sum whichever goes first). The distances are classical:
-    this only decides whether to refuse an input.
+    Dijkstra adds ``dist[u] + w(u, v)`` when it selects ``u`` and ``v`` is not yet
+    visited: for every edge with ``dist[u] <= dist[v]`` (an equal pair gives the same
+    sum whichever goes first). The distances are classical: this only decides whether to
+    refuse an input.
     """
     dist = shortest_distances(graph.n, graph.edges, graph.weights, graph.source)
     for u, v in (graph.edges.T, graph.edges.T[::-1]):
-        over = np.isfinite(dist[u]) & (dist[u] <= dist[v]) & (dist[u] + graph.weights > MAX_VALUE)
+        over = (
+            np.isfinite(dist[u])
+            & (dist[u] <= dist[v])
+            & (dist[u] + graph.weights > MAX_VALUE)
+        )
         if over.any():
             i = int(np.argmax(over))
             return int(u[i]), int(v[i]), int(dist[u[i]]), int(graph.weights[i])
     return None
-
-
-# ---------------------------------------------------------------------------------------- command line
-def _integer(value, what: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ValueError(f"{what} must be an integer, got {json.dumps(value)[:40]}")
-    return value
-
-
-def _parse_edge(edge, index: int, n: int) -> tuple[int, int, int]:
-    if not isinstance(edge, list) or len(edge) != 3:
-        raise ValueError(f"edge {index}: expected [u, v, w], got {json.dumps(edge)[:60]}")
-    u, v = (_integer(x, f"edge {index}: node id") for x in edge[:2])
-    w = _integer(edge[2], f"edge {index}: weight")
-    for node in (u, v):
-        if not 0 <= node < n:
-            raise ValueError(f"edge {index}: node id {node} is out of range: nodes are 0 to {n - 1}")
-    if u == v:
-        raise ValueError(f"edge {index}: self-loop on node {u}")
-    if w < 0:
-        raise ValueError(f"edge {index}: negative weight {w}; weights are integers from 0 to {MAX_VALUE}")
-    if w > MAX_VALUE:
-        raise ValueError(f"edge {index}: weight {w} is out of range: the 8-bit engines take weights from 0 to "
-                         f"{MAX_VALUE}")
-    return u, v, w
-
-
-def _parse_edges(items, n: int) -> tuple[np.ndarray, np.ndarray]:
-    """Edges and weights; an identical duplicate is dropped, a duplicate with another weight refused."""
-    seen: dict[tuple[int, int], int] = {}
-    for index, item in enumerate(items):
-        u, v, w = _parse_edge(item, index, n)
-        pair = (min(u, v), max(u, v))
-        if seen.setdefault(pair, w) != w:
-            raise ValueError(f"edge {index}: duplicate edge {u}-{v} with a different weight ({w}; before: "
-                             f"{seen[pair]})")
-    edges = np.array(list(seen), dtype=np.int64).reshape(-1, 2)
-    return edges, np.array(list(seen.values()), dtype=np.int64)
-
-
-def _parse_graph(item, algorithm: str) -> WeightedGraph:
-    fields = {"n", "edges", "source"}
-    if not isinstance(item, dict):
-        raise ValueError(f'expected an object {{"n": N, "edges": [[u, v, w], ...], "source": s}}, '
-                         f"got {json.dumps(item)[:60]}")
-    if fields - set(item) or set(item) - fields:
-        missing, unknown = sorted(fields - set(item)), sorted(set(item) - fields)
-        raise ValueError(f"missing field {missing[0]!r}" if missing else f"unknown field {unknown[0]!r}")
-    n = _integer(item["n"], "n")
-    if not 1 <= n <= MAX_NODES:
-        raise ValueError(f"n = {n} is out of range: graphs have 1 to {MAX_NODES} nodes")
-    source = _integer(item["source"], "source")
-    if not 0 <= source < n:
-        raise ValueError(f"source {source} is out of range: nodes are 0 to {n - 1}")
-    if not isinstance(item["edges"], list):
-        raise ValueError(f"edges must be a list of [u, v, w], got {json.dumps(item['edges'])[:60]}")
-    graph = WeightedGraph(n, *_parse_edges(item["edges"], n), source)
-    if algorithm == "dijkstra" and (overflow := tentative_overflow(graph)):
-        u, v, dist_u, w = overflow
-        raise ValueError(f"dist[{u}] + w({u}, {v}) = {dist_u} + {w} = {dist_u + w} is out of range: the addition "
-                         f"engine gives sums from 0 to {MAX_VALUE}, so every shortest distance and every sum "
-                         f"dist[u] + w(u, v) that Dijkstra computes must be at most {MAX_VALUE}")
-    return graph
-
-
-def parse_graphs(data, algorithm: str) -> list[WeightedGraph]:
-    """Check a JSON array of graphs ``{"n": N, "edges": [[u, v, w], ...], "source": s}`` and build them.
-
-    Every graph is checked before anything runs; an error names the graph (and edge) and says what is allowed.
-    """
-    if not isinstance(data, list) or not data:
-        raise ValueError('input must be a non-empty JSON array of graphs {"n": N, "edges": [[u, v, w], ...], '
-                         '"source": s}')
-    graphs = []
-    for index, item in enumerate(data):
-        try:
-            graphs.append(_parse_graph(item, algorithm))
-        except ValueError as error:
-            raise ValueError(f"graph {index}: {error}") from None
-    return graphs
 
 
 if __name__ == "__main__":

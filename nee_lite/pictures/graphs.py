@@ -139,6 +139,21 @@ def _parents_so_far(trace, step: int, row: int, n: int) -> np.ndarray:
     return parents
 
 
+def _id_offsets(nx_graph, pos, ax, distance: float = 9.0) -> dict:
+    """Where to put each node's ``#v`` label, in points from its centre: the diagonal (or, failing that, the side)
+    farthest in angle from the node's edges as drawn, so a label never sits on an edge."""
+    ax.autoscale_view()
+    shown = {v: ax.transData.transform(pos[v]) for v in nx_graph}
+    candidates = np.radians([45, 135, 315, 225, 90, 0, 270, 180])
+    offsets = {}
+    for v in nx_graph:
+        angles = [np.arctan2(*(shown[u] - shown[v])[::-1]) for u in nx_graph[v]]
+        gap = [min((abs((c - a + np.pi) % (2 * np.pi) - np.pi) for a in angles), default=np.pi) for c in candidates]
+        best = candidates[int(np.argmax(np.round(gap, 2)))]
+        offsets[v] = (distance * np.cos(best), distance * np.sin(best))
+    return offsets
+
+
 def _node_colors(visited, chosen, entries, end):
     colors = []
     for node, (hidden, entry) in enumerate(zip(visited, entries)):
@@ -171,11 +186,15 @@ def draw_graph_step(graph, trace, step: int, row: int = 0, ax=None, pos=None, en
                                  font_size=6, font_color="#737373", rotate=False)
     nx.draw_networkx_nodes(nx_graph, pos, ax=ax, node_size=330, edgecolors="#252525", linewidths=0.8,
                            node_color=_node_colors(visited, chosen, after, end))
+    offsets = _id_offsets(nx_graph, pos, ax)
     for v in range(graph.n):
         label = "∞" if after[v] >= end else str(int(after[v]))
         ax.text(*pos[v], label, ha="center", va="center", fontsize=7,
                 color="white" if visited[v] or v == chosen else "black")
-        ax.annotate(f"#{v}", pos[v], xytext=(7, 7), textcoords="offset points", fontsize=6, color="#08519c")
+        dx, dy = offsets[v]
+        ax.annotate(f"#{v}", pos[v], xytext=(dx, dy), textcoords="offset points", fontsize=6, color="#08519c",
+                    ha="left" if dx > 1 else "right" if dx < -1 else "center",
+                    va="bottom" if dy > 1 else "top" if dy < -1 else "center")
     if title:
         value = int(trace.values[step][row])
         said = "END: stop" if chosen is None else f"node {chosen} (value {value})"
@@ -201,10 +220,10 @@ def draw_pointer(trace, step: int, row: int, n: int, ax=None):
     return ax
 
 
-def graph_step_viewer(graph, trace, row: int = 0, end: int = 256):
+def graph_step_viewer(graph, trace, row: int = 0, end: int = 256, pos: dict | None = None):
     """A step viewer (:func:`~nee_lite.pictures.steps.step_viewer`) over one recorded run: the graph and the
-    pointer, a frame per step."""
-    pos = graph_layout(graph)
+    pointer, a frame per step. ``pos``: fixed node positions (default :func:`graph_layout`)."""
+    pos = {v: np.asarray(xy, dtype=float) for v, xy in pos.items()} if pos else graph_layout(graph)
 
     def draw(step):
         figure, (top, bottom) = plt.subplots(2, 1, figsize=(7, 6.5), gridspec_kw={"height_ratios": [4, 1]})
@@ -216,11 +235,28 @@ def graph_step_viewer(graph, trace, row: int = 0, end: int = 256):
     return step_viewer(draw, len(trace.values))
 
 
-def plot_graph_steps(graph, trace, steps, row: int = 0, columns: int = 3, end: int = 256):
-    """Several steps of one run side by side (the static version of :func:`graph_step_viewer`)."""
+def _step_legend(fig, what: str = "distance"):
+    """One legend for a figure of steps: what the node colours and edge colours mean."""
+    def node(color):
+        return plt.Line2D([], [], ls="none", marker="o", ms=9, mfc=color, mec="#252525")
+
+    def edge(color, width):
+        return plt.Line2D([], [], color=color, lw=width)
+
+    handles = {"chosen by the pointer": node(COLORS["heldout"]), "visited": node("#636363"),
+               f"reached, {what} < ∞": node("#c6dbef"), f"{what} ∞": node("white"),
+               "offer this step": edge("#fd8d3c", 2.0), "offer that won": edge("#31a354", 3.0),
+               "edge to the current " + ("predecessor" if what == "distance" else "parent"): edge("#252525", 1.8)}
+    fig.legend(handles.values(), handles.keys(), loc="lower center", ncol=4, fontsize=8, frameon=False)
+
+
+def plot_graph_steps(graph, trace, steps, row: int = 0, columns: int = 3, end: int = 256, pos: dict | None = None,
+                     what: str = "distance"):
+    """Several steps of one run side by side (the static version of :func:`graph_step_viewer`), with one legend.
+    ``pos``: fixed node positions (default :func:`graph_layout`); ``what``: what the labels are ("distance", "key")."""
     rows = -(-len(steps) // columns)
-    fig, axes = plt.subplots(rows, columns, figsize=(4.2 * columns, 3.8 * rows))
-    pos = graph_layout(graph)
+    fig, axes = plt.subplots(rows, columns, figsize=(4.2 * columns, 3.8 * rows + 0.5))
+    pos = {v: np.asarray(xy, dtype=float) for v, xy in pos.items()} if pos else graph_layout(graph)
     for ax, step in zip(np.ravel(axes), steps):
         draw_graph_step(graph, trace, step, row, ax=ax, pos=pos, end=end, title=False)
         chosen = trace.chosen[step][row] if trace.running[step][row] else None
@@ -228,19 +264,24 @@ def plot_graph_steps(graph, trace, steps, row: int = 0, columns: int = 3, end: i
                      fontsize=9)
     for ax in np.ravel(axes)[len(steps):]:
         ax.axis("off")
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0.5 / fig.get_figheight(), 1, 1))
+    _step_legend(fig, what)
     return fig
 
 
-def plot_graph_scores(rows, metrics: dict, references: dict | None = None, ax=None, train_nodes: int = 8):
-    """Accuracy against graph size: one line per metric (``metrics``: row key -> label), published scores as
+def plot_graph_scores(rows, metrics: dict, references: dict | None = None, ax=None, train_nodes: int = 8,
+                      lines: dict | None = None):
+    """Accuracy against graph size: one line per metric (``metrics``: row key -> label), more measured lines
+    (``lines``: label -> ``(nodes, accuracy)`` points) in the next line styles, and published scores as
     markers (``references``: label -> ``(nodes, accuracy)`` points)."""
     ax = ax or plt.subplots(figsize=(7, 3.8))[1]
     nodes = [row["nodes"] for row in rows]
     styles = [dict(marker="o", ms=6, color=COLORS["nee"]), dict(marker="s", ms=11, mfc="none", color="#2ca02c"),
               dict(marker="D", ms=8, mfc="none", color="#9467bd")]
-    for (key, label), style in zip(metrics.items(), styles):
-        ax.plot(nodes, [row[key] for row in rows], "-", label=label, **style)
+    curves = [(label, nodes, [row[key] for row in rows]) for key, label in metrics.items()]
+    curves += [(label, *zip(*points)) for label, points in (lines or {}).items()]
+    for (label, xs, ys), style in zip(curves, styles):
+        ax.plot(xs, ys, "-", label=label, **style)
     for (label, points), (marker, color) in zip((references or {}).items(),
                                                 [("*", "#7f7f7f"), ("P", COLORS["baseline"]), ("X", "#ff7f0e")]):
         xs, ys = zip(*points)

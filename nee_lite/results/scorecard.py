@@ -5,10 +5,11 @@ and which published number (:mod:`nee_lite.results.paper`) it stands beside. :fu
 from a results file written by ``nee-lite reproduce``; nothing is typed in by hand, and a line whose entry is
 missing says "not yet measured". :func:`render_html` turns it into the page's table.
 
-Rows are found by their fields. A size is the row's ``length``, ``nodes``, ``size`` or ``n``; per-element accuracy
-is ``per_element`` or ``per_node``, whole-output exact match ``exact_match`` or ``per_graph`` (the names a task's
-table uses). Where several rows match one line (e.g. several graph families of one size), the line shows the
-worst of them and says how many it covers.
+Rows are found by their fields, which every entry names alike (:data:`nee_lite.results.store.ROW_SCHEMA`):
+``size``, ``per_element``, ``exact_match``; a row over seeds has ``seeds`` and the minimum and mean of each metric
+(``exact_match_min``, ``exact_match_mean``), and the line shows the minimum with the mean beside it. Where several
+rows match one line (e.g. several graph families of one size), the line shows the worst of them and says how many
+it covers.
 
 Every line says what its number stands for: one model (``seed 0``, and ``shipped checkpoint`` where the entry
 measured the checkpoint the book ships rather than one retrained in the run) or a measure over seeds (``min of 5
@@ -24,19 +25,15 @@ from html import escape
 from ..ancestors.lte import LTE_ADD, LTE_PROGRAMS
 from ..ancestors.npi import NPI_ADD
 from ..ancestors.npi_sort import NPI_SORT
-from ..engines.arithmetic import MULTIPLY_MEMBERS, PAPER_COUNTS
+from ..engines.arithmetic import PAPER_COUNTS
 from .paper import CLRS, PAPER, YAN, Reference
 
-__all__ = ["Line", "LINES", "scorecard", "render_html", "training_time", "scope", "SIZE_KEYS", "table_1_html",
-           "table_1_times_html", "table_2_html"]
-
-SIZE_KEYS = ("length", "nodes", "size", "n")
-PER_ELEMENT_KEYS = ("per_element", "per_node")
-EXACT_KEYS = ("exact_match", "per_graph")
+__all__ = ["ScorecardLine", "LINES", "scorecard", "render_html", "training_time", "scope", "table_1_html",
+           "table_1_times_html", "table_2_html", "CHAPTERS", "HEADLINES", "headline", "headline_html"]
 
 
 @dataclass(frozen=True)
-class Line:
+class ScorecardLine:
     """One number the book reproduces: where ours is (``entry`` and the row ``match``) and what it stands beside.
 
     ``per_element`` / ``exact`` name the row fields of our two metrics (``None``: the model answers one number per
@@ -53,99 +50,159 @@ class Line:
     paper: Reference | None = None
     clrs: Reference | None = None
     compare: str = "per_element"
-    mean: str | None = None  # over seeds: the row field of the exact match's mean (``exact`` is then the minimum)
 
 
 SIZES = (25, 50, 75, 100, 200)  # Table 1's sizes (the paper's 25 to 100) and 200
-_OVER_SEEDS = {"per_element": "per_element_min", "exact": "exact_match_min", "mean": "exact_match_mean"}
 
 
-def _sorting_lines(chapter: str, entry: str, name: str) -> list[Line]:
+def _sorting_lines(chapter: str, entry: str, name: str) -> list[ScorecardLine]:
     """Table 1 (the ``table-1`` entry, minimum over seeds) and the harder lists (the task's own entry, one seed).
     CLRS has no selection or merge sort, so no CLRS number stands on these lines."""
-    lines = [Line(chapter, f"{name}, {n} numbers (paper's test lists)", "table-1", {"task": entry, "size": n},
-                  paper=PAPER.get((entry, n)), **_OVER_SEEDS) for n in SIZES]
-    lines += [Line(chapter, f"{name}, 100 numbers, {test}", entry, {"test": test, "size": 100})
+    lines = [ScorecardLine(chapter, f"{name}, {n} numbers (paper's test lists)", "table-1", {"task": entry, "size": n},
+                  paper=PAPER.get((entry, n))) for n in SIZES]
+    lines += [ScorecardLine(chapter, f"{name}, 100 numbers, {test}", entry, {"test": test, "size": 100})
               for test in ("duplicates", "with 0 and 255")]
     return lines
 
 
-def _graph_lines(chapter: str, entry: str, name: str, clrs: str) -> list[Line]:
+def _graph_lines(chapter: str, entry: str, name: str, clrs: str) -> list[ScorecardLine]:
     compare = "exact" if entry == "prim" else "per_element"
-    lines = [Line(chapter, f"{name}, graphs of {n} nodes", "table-1", {"task": entry, "size": n},
-                  paper=PAPER.get((entry, n)), clrs=CLRS[clrs] if n == 100 else None, compare=compare,
-                  **_OVER_SEEDS) for n in SIZES]
-    return lines + [Line(chapter, f"{name}, graphs of {n} nodes, find-min engine trained on graph traces",
+    lines = [ScorecardLine(chapter, f"{name}, graphs of {n} nodes", "table-1", {"task": entry, "size": n},
+                  paper=PAPER.get((entry, n)), clrs=CLRS[clrs] if n == 100 else None, compare=compare)
+             for n in SIZES]
+    return lines + [ScorecardLine(chapter, f"{name}, graphs of {n} nodes, find-min engine trained on graph traces",
                          "graph-min", {"algorithm": entry, "size": n}, paper=PAPER.get((entry, n)), compare=compare)
                     for n in SIZES]
 
 
 _NPI_DIGITS, _LTE_ADD, _LTE = NPI_ADD.data.max_digits, LTE_ADD.data.task, LTE_PROGRAMS.data.task
 _BITS = "Numbers as bits"
-_MIN = {"per_element": None, "exact": "heldout_exact_match"}
-LINES: list[Line] = [
-    *[Line(_BITS, f"min(a, b), binary, {share:.0%} of numbers held out", "numbers-as-bits",
+_MIN = {"per_element": None}  # held-out numbers: the row's exact_match (seen numbers: seen_exact_match)
+LINES: list[ScorecardLine] = [
+    *[ScorecardLine(_BITS, f"min(a, b), binary, {share:.0%} of numbers held out", "numbers-as-bits",
            {"table": "held-out numbers", "encoding": "binary", "heldout_fraction": share}, **_MIN)
       for share in (0.25, 0.5, 0.75)],
-    Line(_BITS, "min(a, b), one-hot, 25% held out (fails by design)", "numbers-as-bits",
+    ScorecardLine(_BITS, "min(a, b), one-hot, 25% held out (fails by design)", "numbers-as-bits",
          {"table": "held-out numbers", "encoding": "one-hot", "heldout_fraction": 0.25}, **_MIN),
-    *[Line(_BITS, f"min(a, b), {encoding}, 16-bit numbers, 25% held out", "numbers-as-bits",
+    *[ScorecardLine(_BITS, f"min(a, b), {encoding}, 16-bit numbers, 25% held out", "numbers-as-bits",
            {"table": "number range", "encoding": encoding, "bits": 16}, **_MIN) for encoding in ("scalar", "binary")],
-    Line(_BITS, "shipped min-of-two network, held-out numbers", "min-of-two", {"test": "held-out numbers"},
+    ScorecardLine(_BITS, "shipped min-of-two network, held-out numbers", "min-of-two", {"test": "held-out numbers"},
          per_element=None),
-    *[Line("Attention collapse", f"seq2seq transformer, {n} numbers", "sort-baseline", {"size": n},
+    *[ScorecardLine("Attention collapse", f"seq2seq transformer, {n} numbers", "sort-baseline", {"size": n},
            paper=PAPER.get(("sort-baseline", n)), compare="exact") for n in (8, 25, 100)],
-    *[Line("Attention collapse", f"seq2seq transformer, {variant}, {n} numbers", "seq2seq-baselines",
-           {"variant": variant, "length": n}, per_element="min_per_element", exact="min_exact_match",
-           mean="exact_match", paper=PAPER.get(("sort-baseline", n)), compare="exact")
+    *[ScorecardLine("Attention collapse", f"seq2seq transformer, {variant}, {n} numbers", "seq2seq-baselines",
+           {"variant": variant, "size": n}, paper=PAPER.get(("sort-baseline", n)), compare="exact")
       for variant in ("one-hot", "bits", "bits, no encoder positions") for n in (8, 100)],
     *_sorting_lines("Conditional masking", "selection-sort", "selection sort"),
     *_sorting_lines("Merge sort", "merge-sort", "merge sort"),
-    Line("Learning arithmetic", "8-bit addition, unseen pairs", "add", {"test": "held-out pairs"}, per_element=None,
+    ScorecardLine("Learning arithmetic", "8-bit addition, unseen pairs", "add", {"test": "held-out pairs"}, per_element=None,
          paper=PAPER[("add", 256)], compare="exact"),
-    Line("Learning arithmetic", "12-bit multiplication, unseen pairs", "multiply", {"test": "held-out pairs"},
+    ScorecardLine("Learning arithmetic", "12-bit multiplication, unseen pairs", "multiply", {"test": "held-out pairs"},
          per_element=None, paper=PAPER[("multiply", 4096)], compare="exact"),
-    Line("Learning arithmetic", "12-bit multiplication, unseen pairs, single engines from 3 seeds", "multiply-seeds",
+    ScorecardLine("Learning arithmetic", "12-bit multiplication, unseen pairs, single engines from 3 seeds", "multiply-seeds",
          {"operation": "multiply"}, per_element=None, paper=PAPER[("multiply", 4096)], compare="exact"),
-    *([Line("Learning arithmetic", f"12-bit multiplication, unseen pairs, {MULTIPLY_MEMBERS} engines answering "
-            "together, from 3 seeds", "multiply-seeds", {"operation": "multiply"}, per_element=None,
-            exact="ensemble_exact_match", paper=PAPER[("multiply", 4096)], compare="exact")]
-      if MULTIPLY_MEMBERS > 1 else []),  # one line for engines answering together, when there are several
-    *[Line("Learning arithmetic", f"Table 2: {count} numbers allowed, single engines", "addition-heldout",
-           {"count": count}, per_element=None, exact="min", mean="mean",
-           paper=PAPER[("addition-heldout", count)], compare="exact") for count in PAPER_COUNTS],
+    *[ScorecardLine("Learning arithmetic", f"Table 2: {count} numbers allowed, single engines", "addition-heldout",
+           {"count": count}, per_element=None, paper=PAPER[("addition-heldout", count)], compare="exact")
+      for count in PAPER_COUNTS],
     *_graph_lines("Dijkstra", "dijkstra", "shortest paths", "dijkstra"),
     *_graph_lines("Prim", "prim", "minimum spanning tree", "mst-prim"),
-    *[Line("Neural Programmer-Interpreters", f"NPI addition, {digits} digits (trained on at most {_NPI_DIGITS})",
-           "npi-add", {"digits": digits}, per_element="per_digit") for digits in (5, 10, 100, 1000)],
-    *[Line("NPI: sorting", f"NPI bubble sort, {n} digits (trained on at most {NPI_SORT.data.max_length})",
-           "npi-sort", {"length": n}) for n in (8, 16, 32, 60)],
-    *[Line("Learning to Execute", f"LSTM addition, {digits}-digit numbers (trained on at most {_LTE_ADD.length})",
-           "lte-add", {"length": digits, "nesting": 1}, per_element="per_character")
+    *[ScorecardLine("Neural Programmer-Interpreters", f"NPI addition, {digits} digits (trained on at most {_NPI_DIGITS})",
+           "npi-add", {"size": digits}) for digits in (5, 10, 100, 1000)],
+    *[ScorecardLine("NPI: sorting", f"NPI bubble sort, {n} digits (trained on at most {NPI_SORT.data.max_length})",
+           "npi-sort", {"size": n}) for n in (8, 16, 32, 60)],
+    *[ScorecardLine("Learning to Execute", f"LSTM addition, {digits}-digit numbers (trained on at most {_LTE_ADD.length})",
+           "lte-add", {"size": digits, "nesting": 1})
       for digits in range(1, _LTE_ADD.length + 5)],
-    *[Line("Learning to Execute", f"LSTM programs, length {length}, nesting {nesting} (trained on at most "
+    *[ScorecardLine("Learning to Execute", f"LSTM programs, length {length}, nesting {nesting} (trained on at most "
                                   f"{_LTE.length} and {_LTE.nesting})",
-           "lte-programs", {"length": length, "nesting": nesting}, per_element="per_character")
+           "lte-programs", {"size": length, "nesting": nesting})
       for nesting in range(1, 5) for length in range(1, 5)],
 ]
 
 
+#: Each chapter of :data:`LINES` and its page in the book.
+CHAPTERS = {"Numbers as bits": "numbers_as_bits", "Attention collapse": "attention_collapse",
+            "Conditional masking": "conditional_masking", "Merge sort": "merge_sort",
+            "Learning arithmetic": "arithmetic", "Dijkstra": "dijkstra", "Prim": "prim",
+            "Neural Programmer-Interpreters": "npi", "NPI: sorting": "npi_sorting",
+            "Learning to Execute": "learning_to_execute"}
+
+#: The scorecard's one table: per claim the book makes, a sentence saying what is measured by which engine, and
+#: the line of :data:`LINES` that holds the number.
+HEADLINES = [
+    ("The min-of-two NEE, binary numbers, picks the smaller of two 8-bit numbers it never saw in training",
+     "shipped min-of-two network, held-out numbers"),
+    ("A plain seq2seq transformer, trained on lists of at most 8, sorts lists of 8 numbers",
+     "seq2seq transformer, one-hot, 8 numbers"),
+    ("The same seq2seq transformer sorts lists of 100 numbers", "seq2seq transformer, one-hot, 100 numbers"),
+    ("The selection-sort NEE, trained on lists of at most 8, sorts the paper's lists of 100 numbers",
+     "selection sort, 100 numbers (paper's test lists)"),
+    ("The selection-sort NEE sorts lists of 200 numbers", "selection sort, 200 numbers (paper's test lists)"),
+    ("Merge sort composed from the merge NEE sorts the paper's lists of 100 numbers",
+     "merge sort, 100 numbers (paper's test lists)"),
+    ("The add NEE adds pairs of 8-bit numbers it never saw together in training", "8-bit addition, unseen pairs"),
+    ("The add NEE with only 64 of the 256 numbers allowed in training adds pairs holding the others",
+     "Table 2: 64 numbers allowed, single engines"),
+    ("The multiply NEE multiplies pairs of 12-bit numbers it never saw together in training",
+     "12-bit multiplication, unseen pairs, single engines from 3 seeds"),
+    ("Dijkstra composed from the find-min and add NEEs finds every shortest distance in graphs of 100 nodes",
+     "shortest paths, graphs of 100 nodes"),
+    ("Prim composed from the find-min NEE builds the minimum spanning tree of graphs of 100 nodes",
+     "minimum spanning tree, graphs of 100 nodes"),
+    ("The Neural Programmer-Interpreter, trained on at most 5 digits, adds numbers of 1,000 digits",
+     "NPI addition, 1000 digits (trained on at most 5)"),
+    ("The NPI's bubble sort, trained on at most 8 digits, sorts arrays of 60 digits",
+     "NPI bubble sort, 60 digits (trained on at most 8)"),
+    ("The Learning-to-Execute LSTM, trained on 3-digit numbers, adds 4-digit numbers",
+     "LSTM addition, 4-digit numbers (trained on at most 3)"),
+]
+
+
+def headline(rows: list[dict]) -> list[dict]:
+    """The rows of :func:`scorecard` that :data:`HEADLINES` names, in its order, each with its ``sentence`` and
+    ``page`` (the chapter's notebook name)."""
+    by_claim = {row["claim"]: row for row in rows}
+    return [{**by_claim[claim], "sentence": sentence, "page": CHAPTERS[by_claim[claim]["chapter"]]}
+            for sentence, claim in HEADLINES]
+
+
+def _mean_min_cell(value, mean) -> str:
+    if value is None:
+        return "—"
+    return f"{100 * value:.1f}" if mean is None else f"{100 * value:.1f} (mean {100 * mean:.1f})"
+
+
+def headline_html(rows: list[dict]) -> str:
+    """:func:`headline`'s rows as the scorecard's HTML table: the sentence, its chapter (a link), ours per element
+    and as whole-output exact match (over seeds: the minimum, the mean beside it), what ours stands for, and the
+    paper's number on its own metric."""
+    head = ("What is measured", "Chapter", "Per element (%)", "Exact match (%)", "Of", "Paper")
+    lines = ['<table class="scorecard">', "<thead><tr>" + "".join(f"<th>{h}</th>" for h in head) + "</tr></thead>",
+             "<tbody>"]
+    for row in rows:
+        ours = row["ours"]
+        paper = "—" if row["paper"] is None else f"{row['paper'].describe()}, {row['paper'].metric}"
+        over_seeds = ours.get("mean") is not None
+        cells = (escape(row["sentence"]), f'<a href="{row["page"]}.html">{escape(row["chapter"])}</a>',
+                 "same as exact match" if ours.get("per_element") is None and "exact_match" in ours
+                 else _mean_min_cell(ours.get("per_element"), ours.get("per_element_mean")),
+                 _mean_min_cell(ours.get("exact_match"), ours.get("mean") if over_seeds else None)
+                 if "exact_match" in ours else escape(ours["status"]),
+                 escape(ours.get("scope", "")), escape(paper))
+        lines.append("<tr>" + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>")
+    return "\n".join(lines + ["</tbody>", "</table>"])
+
+
 # ------------------------------------------------------------------------------------------------ filling
-def _value(row: dict, name: str | None):
+def _value(row: dict, name: str | None, stat: str = "min"):
+    """The row's ``name`` metric; in a row over seeds (it has ``seeds``), its minimum (or ``stat``) over them."""
     if name is None:
         return None
-    for key in {"per_element": PER_ELEMENT_KEYS, "exact_match": EXACT_KEYS}.get(name, (name,)):
-        if key in row:
-            return row[key]
-    return None
+    return row.get(f"{name}_{stat}") if "seeds" in row else row.get(name)
 
 
 def _matches(row: dict, match: dict) -> bool:
-    for key, wanted in match.items():
-        keys = SIZE_KEYS if key == "size" else (key,)
-        if not any(k in row and row[k] == wanted for k in keys):
-            return False
-    return True
+    return all(key in row and row[key] == wanted for key, wanted in match.items())
 
 
 def training_time(entry: dict) -> str:
@@ -158,18 +215,21 @@ def training_time(entry: dict) -> str:
 
 
 def scope(entry: dict, row: dict | None = None) -> str:
-    """What a number of ``entry`` stands for: ``"min of 5 seeds"`` (a row over seeds: ``seeds`` is a count, or
-    ``single_engines`` for Table 2's single engines), or one model: ``"seed 0"``, ``"seed 0, shipped checkpoint"``."""
+    """What a number of ``entry`` stands for: ``"min of 5 seeds"`` (a row over seeds: ``seeds`` is a count), or
+    one model: ``"seed 0"``, ``"seed 0, shipped checkpoint"``, ``"seed 0, an earlier checkpoint"`` (the entry
+    ``describes`` a checkpoint that is no longer the shipped one)."""
     row = row or {}
     count = row.get("seeds")
     if isinstance(count, int) and not isinstance(count, bool):
         return f"min of {count} seeds"
+    if entry.get("describes"):
+        return f"seed {entry.get('seed', '?')}, {entry['describes']}"
     if entry.get("evaluated_with") == "shipped checkpoint":
         return f"seed {entry.get('seed', '?')}, shipped checkpoint"
     return f"seed {entry.get('seed', '?')}"
 
 
-def _measure(line: Line, entry: dict | None) -> dict:
+def _measure(line: ScorecardLine, entry: dict | None) -> dict:
     if entry is None:
         return {"status": "not yet measured"}
     if entry.get("status") != "measured":
@@ -185,23 +245,25 @@ def _measure(line: Line, entry: dict | None) -> dict:
                 "exact_match": _value(worst, line.exact), "training": training_time(entry),
                 "scope": scope(entry, worst), "device": entry.get("environment", {}).get("device_name"),
                 "date": entry.get("environment", {}).get("date", "")[:10]}
-    if len(seeds) > 1:
+    if len(seeds) > 1:  # one row per seed: the minimum, and the mean beside it
         measured["scope"] = f"min of {len(seeds)} seeds"
-    if line.mean is not None:
-        measured["mean"] = worst.get(line.mean)
-        if line.mean.startswith("single") and isinstance(worst.get("single_engines"), int):
-            measured["scope"] = f"min of {worst['single_engines']} single engines"
+        for name, key in ((line.exact, "mean"), (line.per_element, "per_element_mean")):
+            values = [_value(row, name) for row in rows if _value(row, name) is not None]
+            measured[key] = round(sum(values) / len(values), 6) if values else None
+    if "seeds" in worst:
+        measured["mean"] = _value(worst, line.exact, "mean")
+        measured["per_element_mean"] = _value(worst, line.per_element, "mean")
     return measured
 
 
-def _on_paper_metric(line: Line, ours: dict):
+def _on_paper_metric(line: ScorecardLine, ours: dict):
     """Ours on the metric the paper's number measures (None when there is nothing to compare)."""
     if line.paper is None or "exact_match" not in ours:
         return None
     return ours["exact_match"] if line.compare == "exact" or line.per_element is None else ours["per_element"]
 
 
-def _verdict(line: Line, value) -> str | None:
+def _verdict(line: ScorecardLine, value) -> str | None:
     """Whether ours (on the paper's metric) meets the paper's number."""
     if value is None:
         return None
@@ -335,7 +397,7 @@ def table_1_times_html(entry: dict) -> str:
                        f"Wall time per seed on {device}, shared with other work")
 
 
-_COUNTS = ("count", "seeds", "single_engines", "members", "train_pairs", "test_pairs")
+_COUNTS = ("count", "seeds", "members", "items", "train_items")
 
 
 def table_2_html(entry: dict) -> str:
