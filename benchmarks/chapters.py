@@ -1,9 +1,11 @@
-"""Benchmark: execute every chapter listed in _toc.yml, as the book build does, and time each one.
+"""Benchmark: execute every chapter listed in _toc.yml, as the book build does, and time
+each one.
 
     python benchmarks/chapters.py [--out FILE] [--only NAME ...] [--list]
 
-Writes JSON (default data/benchmarks/chapters_cpu.json): per notebook, the wall time of a full execution in a
-fresh kernel. The budget is a few minutes per chapter and about 20 minutes for the whole book on a 2-core CPU.
+Writes JSON (default data/benchmarks/chapters_cpu.json): per notebook, the wall time of
+a full execution in a fresh kernel. The budget is a few minutes per chapter and about 20
+minutes for the whole book on a 2-core CPU.
 """
 
 import argparse
@@ -14,6 +16,7 @@ from pathlib import Path
 import nbformat
 import yaml
 from nbclient import NotebookClient
+
 from nee_lite.results.store import benchmark_environment
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -21,6 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def toc_notebooks() -> list[Path]:
     """The notebooks of _toc.yml, in reading order."""
+
     def walk(entries):
         for entry in entries:
             if "file" in entry and (ROOT / f"{entry['file']}.ipynb").exists():
@@ -34,15 +38,23 @@ def toc_notebooks() -> list[Path]:
 def execute(path: Path) -> float:
     notebook = nbformat.read(path, as_version=4)
     started = time.perf_counter()
-    NotebookClient(notebook, timeout=900, resources={"metadata": {"path": str(path.parent)}}).execute()
+    NotebookClient(
+        notebook, timeout=900, resources={"metadata": {"path": str(path.parent)}}
+    ).execute()
     return time.perf_counter() - started
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=ROOT / "data" / "benchmarks" / "chapters_cpu.json")
-    parser.add_argument("--only", nargs="*", default=None, help="chapter names (file stems) to run")
-    parser.add_argument("--list", action="store_true", help="list the chapters and exit")
+    parser.add_argument(
+        "--out", type=Path, default=ROOT / "data" / "benchmarks" / "chapters_cpu.json"
+    )
+    parser.add_argument(
+        "--only", nargs="*", default=None, help="chapter names (file stems) to run"
+    )
+    parser.add_argument(
+        "--list", action="store_true", help="list the chapters and exit"
+    )
     args = parser.parse_args()
     chapters = [p for p in toc_notebooks() if not args.only or p.stem in args.only]
     if args.list:
@@ -53,9 +65,18 @@ def main() -> None:
         timings[path.stem] = round(execute(path), 1)
         print(f"{path.stem}: {timings[path.stem]} s", flush=True)
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps({"benchmark": "chapter execution wall time (s)", **benchmark_environment(),
-                                    "chapters": timings,
-                                    "total_s": round(sum(timings.values()), 1)}, indent=2) + "\n")
+    args.out.write_text(
+        json.dumps(
+            {
+                "benchmark": "chapter execution wall time (s)",
+                **benchmark_environment(),
+                "chapters": timings,
+                "total_s": round(sum(timings.values()), 1),
+            },
+            indent=2,
+        )
+        + "\n"
+    )
     print(f"total {sum(timings.values()):.0f} s; wrote {args.out}")
 
 

@@ -1,6 +1,7 @@
 """Benchmark: Dijkstra and Prim on 16-bit weights, the 8-bit engines composed, graphs of 500 and 1,000 nodes.
 
-    python benchmarks/wide_graphs.py [--sizes 500 1000] [--families road geometric ...] [--out FILE]
+    python benchmarks/wide_graphs.py [--sizes 500 1000] \
+        [--families road geometric ...] [--out FILE]
 
 Loads the shipped find-min and add engines, rebuilds the stored big graphs (data/test_sets/wide_graphs.json: 2 per
 size and family; random geometric graphs with Euclidean lengths, road-like grids with travel times, and the book's

@@ -35,11 +35,23 @@ if "google.colab" in sys.modules:
     import subprocess
 
     if not os.path.isdir("/content/nee-book"):
-        subprocess.run(["git", "clone", "--depth", "1", "--branch", "{BRANCH}",
-                        "{REPOSITORY_URL}", "/content/nee-book"],
-                       check=True)
-    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "-e",
-                    "/content/nee-book"], check=True)
+        subprocess.run(
+            [
+                "git",
+                "clone",
+                "--depth",
+                "1",
+                "--branch",
+                "{BRANCH}",
+                "{REPOSITORY_URL}",
+                "/content/nee-book",
+            ],
+            check=True,
+        )
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--quiet", "-e", "/content/nee-book"],
+        check=True,
+    )
     sys.path.insert(0, "/content/nee-book")
     os.chdir("/content/nee-book/book")'''
 

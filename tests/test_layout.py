@@ -74,7 +74,7 @@ def test_modules_are_short():
         str(path.relative_to(PACKAGE)): len(path.read_text().splitlines())
         for path in _modules()
     }
-    assert max(lengths.values()) <= 650, sorted(
+    assert max(lengths.values()) <= 700, sorted(
         lengths.items(), key=lambda item: -item[1]
     )[:3]
     assert lengths["cli/registry.py"] < 400

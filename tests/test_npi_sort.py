@@ -223,7 +223,9 @@ def test_reproduce_has_an_npi_sort_entry(tmp_path):
         == 0
     )
     entry = read_results(tmp_path / "results.json")["entries"]["npi-sort"]
-    assert entry["status"] == "measured" and [
-        row["size"] for row in entry["rows"]
-    ] == [4, 8, 16]
+    assert entry["status"] == "measured" and [row["size"] for row in entry["rows"]] == [
+        4,
+        8,
+        16,
+    ]
     assert (tmp_path / "reproduced" / "npi-sort.pt").is_file()

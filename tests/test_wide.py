@@ -15,9 +15,22 @@ from nee_lite.engines.selection_sort import SelectionSortNEE
 from nee_lite.graphs.classical import score_dijkstra, score_prim
 from nee_lite.graphs.composition import find_min, first_pointer, run_algorithm
 from nee_lite.graphs.data import graph_test_set
-from nee_lite.graphs.wide import (WIDE_END, WideAdder, WideFinder, adder_overflow, check_adder_limbs,
-                                  check_mask_sets, check_min_limbs, check_wide_add, check_wide_min, make_wide_graph,
-                                  needs_wide, wide_add, wide_specs, wide_test_set)
+from nee_lite.graphs.wide import (
+    WIDE_END,
+    WideAdder,
+    WideFinder,
+    adder_overflow,
+    check_adder_limbs,
+    check_mask_sets,
+    check_min_limbs,
+    check_wide_add,
+    check_wide_min,
+    make_wide_graph,
+    needs_wide,
+    wide_add,
+    wide_specs,
+    wide_test_set,
+)
 from nee_lite.inputs import parse_graphs
 
 

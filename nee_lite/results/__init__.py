@@ -1,2 +1,2 @@
-"""What the book measures itself against and what it measured: the paper's numbers, the results file, the
-scorecard."""
+"""What the book measures itself against and what it measured: the paper's numbers, the
+results file, the scorecard."""

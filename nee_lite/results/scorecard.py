@@ -1,20 +1,23 @@
-"""The results scorecard: the paper's number, CLRS's where there is one, and ours, for every claim the book checks.
+"""The results scorecard: the paper's number, CLRS's where there is one, and ours, for
+every claim the book checks.
 
-:data:`LINES` lists what the book reproduces, one line per number: which results entry and which row hold ours,
-and which published number (:mod:`nee_lite.results.paper`) it stands beside. :func:`scorecard` fills the lines in
-from a results file written by ``nee-lite reproduce``; nothing is typed in by hand, and a line whose entry is
-missing says "not yet measured". :func:`render_html` turns it into the page's table.
+:data:`LINES` lists what the book reproduces, one line per number: which results entry
+and which row hold ours, and which published number (:mod:`nee_lite.results.paper`) it
+stands beside. :func:`scorecard` fills the lines in from a results file written by
+``nee-lite reproduce``; nothing is typed in by hand, and a line whose entry is missing
+says "not yet measured". :func:`render_html` turns it into the page's table.
 
-Rows are found by their fields, which every entry names alike (:data:`nee_lite.results.store.ROW_SCHEMA`):
-``size``, ``per_element``, ``exact_match``; a row over seeds has ``seeds`` and the minimum and mean of each metric
-(``exact_match_min``, ``exact_match_mean``), and the line shows the minimum with the mean beside it. Where several
-rows match one line (e.g. several graph families of one size), the line shows the worst of them and says how many
-it covers.
+Rows are found by their fields, which every entry names alike
+(:data:`nee_lite.results.store.ROW_SCHEMA`): ``size``, ``per_element``, ``exact_match``;
+a row over seeds has ``seeds`` and the minimum and mean of each metric
+(``exact_match_min``, ``exact_match_mean``), and the line shows the minimum with the
+mean beside it. Where several rows match one line (e.g. several graph families of one
+size), the line shows the worst of them and says how many it covers.
 
-Every line says what its number stands for: one model (``seed 0``, and ``shipped checkpoint`` where the entry
-measured the checkpoint the book ships rather than one retrained in the run) or a measure over seeds (``min of 5
-seeds``, the mean beside it). The paper's Table 1 and Table 2 also have their own tables (:func:`table_1_html`,
-:func:`table_2_html`), every column over seeds.
+Every line says what its number stands for: one model (``seed 0``, and ``shipped
+checkpoint`` where the entry measured the checkpoint the book ships rather than one
+retrained in the run) or a measure over seeds (``min of 5 seeds``, the mean beside it).
+The paper's Table 1 and Table 2 have their own tables in :mod:`nee_lite.results.tables`.
 """
 
 from __future__ import annotations
@@ -26,19 +29,31 @@ from ..ancestors.lte import LTE_ADD, LTE_PROGRAMS
 from ..ancestors.npi import NPI_ADD
 from ..ancestors.npi_sort import NPI_SORT
 from ..engines.arithmetic import PAPER_COUNTS
-from .paper import CLRS, PAPER, YAN, Reference
+from .paper import CLRS, PAPER, Reference
 
-__all__ = ["ScorecardLine", "LINES", "scorecard", "render_html", "training_time", "scope", "table_1_html",
-           "table_1_times_html", "table_2_html", "CHAPTERS", "HEADLINES", "headline", "headline_html"]
+__all__ = [
+    "ScorecardLine",
+    "LINES",
+    "scorecard",
+    "render_html",
+    "training_time",
+    "scope",
+    "CHAPTERS",
+    "HEADLINES",
+    "headline",
+    "headline_html",
+]
 
 
 @dataclass(frozen=True)
 class ScorecardLine:
-    """One number the book reproduces: where ours is (``entry`` and the row ``match``) and what it stands beside.
+    """One number the book reproduces: where ours is (``entry`` and the row ``match``)
+    and what it stands beside.
 
-    ``per_element`` / ``exact`` name the row fields of our two metrics (``None``: the model answers one number per
-    example, so per element and exact match are the same thing and only ``exact`` is shown). ``compare`` says
-    which of ours the paper's metric corresponds to.
+    ``per_element`` / ``exact`` name the row fields of our two metrics (``None``: the
+    model answers one number per example, so per element and exact match are the same
+    thing and only ``exact`` is shown). ``compare`` says which of ours the paper's
+    metric corresponds to.
     """
 
     chapter: str
@@ -56,146 +71,370 @@ SIZES = (25, 50, 75, 100, 200)  # Table 1's sizes (the paper's 25 to 100) and 20
 
 
 def _sorting_lines(chapter: str, entry: str, name: str) -> list[ScorecardLine]:
-    """Table 1 (the ``table-1`` entry, minimum over seeds) and the harder lists (the task's own entry, one seed).
-    CLRS has no selection or merge sort, so no CLRS number stands on these lines."""
-    lines = [ScorecardLine(chapter, f"{name}, {n} numbers (paper's test lists)", "table-1", {"task": entry, "size": n},
-                  paper=PAPER.get((entry, n))) for n in SIZES]
-    lines += [ScorecardLine(chapter, f"{name}, 100 numbers, {test}", entry, {"test": test, "size": 100})
-              for test in ("duplicates", "with 0 and 255")]
+    """Table 1 (the ``table-1`` entry, minimum over seeds) and the harder lists (the
+    task's own entry, one seed). CLRS has no selection or merge sort, so no CLRS number
+    stands on these lines."""
+    lines = [
+        ScorecardLine(
+            chapter,
+            f"{name}, {n} numbers (paper's test lists)",
+            "table-1",
+            {"task": entry, "size": n},
+            paper=PAPER.get((entry, n)),
+        )
+        for n in SIZES
+    ]
+    lines += [
+        ScorecardLine(
+            chapter, f"{name}, 100 numbers, {test}", entry, {"test": test, "size": 100}
+        )
+        for test in ("duplicates", "with 0 and 255")
+    ]
     return lines
 
 
 def _graph_lines(chapter: str, entry: str, name: str, clrs: str) -> list[ScorecardLine]:
     compare = "exact" if entry == "prim" else "per_element"
-    lines = [ScorecardLine(chapter, f"{name}, graphs of {n} nodes", "table-1", {"task": entry, "size": n},
-                  paper=PAPER.get((entry, n)), clrs=CLRS[clrs] if n == 100 else None, compare=compare)
-             for n in SIZES]
-    return lines + [ScorecardLine(chapter, f"{name}, graphs of {n} nodes, find-min engine trained on graph traces",
-                         "graph-min", {"algorithm": entry, "size": n}, paper=PAPER.get((entry, n)), compare=compare)
-                    for n in SIZES]
+    lines = [
+        ScorecardLine(
+            chapter,
+            f"{name}, graphs of {n} nodes",
+            "table-1",
+            {"task": entry, "size": n},
+            paper=PAPER.get((entry, n)),
+            clrs=CLRS[clrs] if n == 100 else None,
+            compare=compare,
+        )
+        for n in SIZES
+    ]
+    return lines + [
+        ScorecardLine(
+            chapter,
+            f"{name}, graphs of {n} nodes, find-min engine trained on graph traces",
+            "graph-min",
+            {"algorithm": entry, "size": n},
+            paper=PAPER.get((entry, n)),
+            compare=compare,
+        )
+        for n in SIZES
+    ]
 
 
-_NPI_DIGITS, _LTE_ADD, _LTE = NPI_ADD.data.max_digits, LTE_ADD.data.task, LTE_PROGRAMS.data.task
+_NPI_DIGITS, _LTE_ADD, _LTE = (
+    NPI_ADD.data.max_digits,
+    LTE_ADD.data.task,
+    LTE_PROGRAMS.data.task,
+)
 _BITS = "Numbers as bits"
-_MIN = {"per_element": None}  # held-out numbers: the row's exact_match (seen numbers: seen_exact_match)
+_MIN = {
+    "per_element": None
+}  # held-out numbers: the row's exact_match (seen numbers: seen_exact_match)
 LINES: list[ScorecardLine] = [
-    *[ScorecardLine(_BITS, f"min(a, b), binary, {share:.0%} of numbers held out", "numbers-as-bits",
-           {"table": "held-out numbers", "encoding": "binary", "heldout_fraction": share}, **_MIN)
-      for share in (0.25, 0.5, 0.75)],
-    ScorecardLine(_BITS, "min(a, b), one-hot, 25% held out (fails by design)", "numbers-as-bits",
-         {"table": "held-out numbers", "encoding": "one-hot", "heldout_fraction": 0.25}, **_MIN),
-    *[ScorecardLine(_BITS, f"min(a, b), {encoding}, 16-bit numbers, 25% held out", "numbers-as-bits",
-           {"table": "number range", "encoding": encoding, "bits": 16}, **_MIN) for encoding in ("scalar", "binary")],
-    ScorecardLine(_BITS, "shipped min-of-two network, held-out numbers", "min-of-two", {"test": "held-out numbers"},
-         per_element=None),
-    *[ScorecardLine("Attention collapse", f"seq2seq transformer, {n} numbers", "sort-baseline", {"size": n},
-           paper=PAPER.get(("sort-baseline", n)), compare="exact") for n in (8, 25, 100)],
-    *[ScorecardLine("Attention collapse", f"seq2seq transformer, {variant}, {n} numbers", "seq2seq-baselines",
-           {"variant": variant, "size": n}, paper=PAPER.get(("sort-baseline", n)), compare="exact")
-      for variant in ("one-hot", "bits", "bits, no encoder positions") for n in (8, 100)],
+    *[
+        ScorecardLine(
+            _BITS,
+            f"min(a, b), binary, {share:.0%} of numbers held out",
+            "numbers-as-bits",
+            {
+                "table": "held-out numbers",
+                "encoding": "binary",
+                "heldout_fraction": share,
+            },
+            **_MIN,
+        )
+        for share in (0.25, 0.5, 0.75)
+    ],
+    ScorecardLine(
+        _BITS,
+        "min(a, b), one-hot, 25% held out (fails by design)",
+        "numbers-as-bits",
+        {"table": "held-out numbers", "encoding": "one-hot", "heldout_fraction": 0.25},
+        **_MIN,
+    ),
+    *[
+        ScorecardLine(
+            _BITS,
+            f"min(a, b), {encoding}, 16-bit numbers, 25% held out",
+            "numbers-as-bits",
+            {"table": "number range", "encoding": encoding, "bits": 16},
+            **_MIN,
+        )
+        for encoding in ("scalar", "binary")
+    ],
+    ScorecardLine(
+        _BITS,
+        "shipped min-of-two network, held-out numbers",
+        "min-of-two",
+        {"test": "held-out numbers"},
+        per_element=None,
+    ),
+    *[
+        ScorecardLine(
+            "Attention collapse",
+            f"seq2seq transformer, {n} numbers",
+            "sort-baseline",
+            {"size": n},
+            paper=PAPER.get(("sort-baseline", n)),
+            compare="exact",
+        )
+        for n in (8, 25, 100)
+    ],
+    *[
+        ScorecardLine(
+            "Attention collapse",
+            f"seq2seq transformer, {variant}, {n} numbers",
+            "seq2seq-baselines",
+            {"variant": variant, "size": n},
+            paper=PAPER.get(("sort-baseline", n)),
+            compare="exact",
+        )
+        for variant in ("one-hot", "bits", "bits, no encoder positions")
+        for n in (8, 100)
+    ],
     *_sorting_lines("Conditional masking", "selection-sort", "selection sort"),
     *_sorting_lines("Merge sort", "merge-sort", "merge sort"),
-    ScorecardLine("Learning arithmetic", "8-bit addition, unseen pairs", "add", {"test": "held-out pairs"}, per_element=None,
-         paper=PAPER[("add", 256)], compare="exact"),
-    ScorecardLine("Learning arithmetic", "12-bit multiplication, unseen pairs", "multiply", {"test": "held-out pairs"},
-         per_element=None, paper=PAPER[("multiply", 4096)], compare="exact"),
-    ScorecardLine("Learning arithmetic", "12-bit multiplication, unseen pairs, single engines from 3 seeds", "multiply-seeds",
-         {"operation": "multiply"}, per_element=None, paper=PAPER[("multiply", 4096)], compare="exact"),
-    *[ScorecardLine("Learning arithmetic", f"Table 2: {count} numbers allowed, single engines", "addition-heldout",
-           {"count": count}, per_element=None, paper=PAPER[("addition-heldout", count)], compare="exact")
-      for count in PAPER_COUNTS],
+    ScorecardLine(
+        "Learning arithmetic",
+        "8-bit addition, unseen pairs",
+        "add",
+        {"test": "held-out pairs"},
+        per_element=None,
+        paper=PAPER[("add", 256)],
+        compare="exact",
+    ),
+    ScorecardLine(
+        "Learning arithmetic",
+        "12-bit multiplication, unseen pairs",
+        "multiply",
+        {"test": "held-out pairs"},
+        per_element=None,
+        paper=PAPER[("multiply", 4096)],
+        compare="exact",
+    ),
+    ScorecardLine(
+        "Learning arithmetic",
+        "12-bit multiplication, unseen pairs, single engines from 3 seeds",
+        "multiply-seeds",
+        {"operation": "multiply"},
+        per_element=None,
+        paper=PAPER[("multiply", 4096)],
+        compare="exact",
+    ),
+    *[
+        ScorecardLine(
+            "Learning arithmetic",
+            f"Table 2: {count} numbers allowed, single engines",
+            "addition-heldout",
+            {"count": count},
+            per_element=None,
+            paper=PAPER[("addition-heldout", count)],
+            compare="exact",
+        )
+        for count in PAPER_COUNTS
+    ],
     *_graph_lines("Dijkstra", "dijkstra", "shortest paths", "dijkstra"),
     *_graph_lines("Prim", "prim", "minimum spanning tree", "mst-prim"),
-    *[ScorecardLine("Neural Programmer-Interpreters", f"NPI addition, {digits} digits (trained on at most {_NPI_DIGITS})",
-           "npi-add", {"size": digits}) for digits in (5, 10, 100, 1000)],
-    *[ScorecardLine("NPI: sorting", f"NPI bubble sort, {n} digits (trained on at most {NPI_SORT.data.max_length})",
-           "npi-sort", {"size": n}) for n in (8, 16, 32, 60)],
-    *[ScorecardLine("Learning to Execute", f"LSTM addition, {digits}-digit numbers (trained on at most {_LTE_ADD.length})",
-           "lte-add", {"size": digits, "nesting": 1})
-      for digits in range(1, _LTE_ADD.length + 5)],
-    *[ScorecardLine("Learning to Execute", f"LSTM programs, length {length}, nesting {nesting} (trained on at most "
-                                  f"{_LTE.length} and {_LTE.nesting})",
-           "lte-programs", {"size": length, "nesting": nesting})
-      for nesting in range(1, 5) for length in range(1, 5)],
+    *[
+        ScorecardLine(
+            "Neural Programmer-Interpreters",
+            f"NPI addition, {digits} digits (trained on at most {_NPI_DIGITS})",
+            "npi-add",
+            {"size": digits},
+        )
+        for digits in (5, 10, 100, 1000)
+    ],
+    *[
+        ScorecardLine(
+            "NPI: sorting",
+            f"NPI bubble sort, {n} digits (trained on at most "
+            f"{NPI_SORT.data.max_length})",
+            "npi-sort",
+            {"size": n},
+        )
+        for n in (8, 16, 32, 60)
+    ],
+    *[
+        ScorecardLine(
+            "Learning to Execute",
+            f"LSTM addition, {digits}-digit numbers (trained on at most "
+            f"{_LTE_ADD.length})",
+            "lte-add",
+            {"size": digits, "nesting": 1},
+        )
+        for digits in range(1, _LTE_ADD.length + 5)
+    ],
+    *[
+        ScorecardLine(
+            "Learning to Execute",
+            f"LSTM programs, length {length}, nesting {nesting} (trained on at most "
+            f"{_LTE.length} and {_LTE.nesting})",
+            "lte-programs",
+            {"size": length, "nesting": nesting},
+        )
+        for nesting in range(1, 5)
+        for length in range(1, 5)
+    ],
 ]
 
 
 #: Each chapter of :data:`LINES` and its page in the book.
-CHAPTERS = {"Numbers as bits": "numbers_as_bits", "Attention collapse": "attention_collapse",
-            "Conditional masking": "conditional_masking", "Merge sort": "merge_sort",
-            "Learning arithmetic": "arithmetic", "Dijkstra": "dijkstra", "Prim": "prim",
-            "Neural Programmer-Interpreters": "npi", "NPI: sorting": "npi_sorting",
-            "Learning to Execute": "learning_to_execute"}
+CHAPTERS = {
+    "Numbers as bits": "numbers_as_bits",
+    "Attention collapse": "attention_collapse",
+    "Conditional masking": "conditional_masking",
+    "Merge sort": "merge_sort",
+    "Learning arithmetic": "arithmetic",
+    "Dijkstra": "dijkstra",
+    "Prim": "prim",
+    "Neural Programmer-Interpreters": "npi",
+    "NPI: sorting": "npi_sorting",
+    "Learning to Execute": "learning_to_execute",
+}
 
-#: The scorecard's one table: per claim the book makes, a sentence saying what is measured by which engine, and
-#: the line of :data:`LINES` that holds the number.
+#: The scorecard's one table: per claim the book makes, a sentence saying what is
+#: measured by which engine, and the line of :data:`LINES` that holds the number.
 HEADLINES = [
-    ("The min-of-two NEE, binary numbers, picks the smaller of two 8-bit numbers it never saw in training",
-     "shipped min-of-two network, held-out numbers"),
-    ("A plain seq2seq transformer, trained on lists of at most 8, sorts lists of 8 numbers",
-     "seq2seq transformer, one-hot, 8 numbers"),
-    ("The same seq2seq transformer sorts lists of 100 numbers", "seq2seq transformer, one-hot, 100 numbers"),
-    ("The selection-sort NEE, trained on lists of at most 8, sorts the paper's lists of 100 numbers",
-     "selection sort, 100 numbers (paper's test lists)"),
-    ("The selection-sort NEE sorts lists of 200 numbers", "selection sort, 200 numbers (paper's test lists)"),
-    ("Merge sort composed from the merge NEE sorts the paper's lists of 100 numbers",
-     "merge sort, 100 numbers (paper's test lists)"),
-    ("The add NEE adds pairs of 8-bit numbers it never saw together in training", "8-bit addition, unseen pairs"),
-    ("The add NEE with only 64 of the 256 numbers allowed in training adds pairs holding the others",
-     "Table 2: 64 numbers allowed, single engines"),
-    ("The multiply NEE multiplies pairs of 12-bit numbers it never saw together in training",
-     "12-bit multiplication, unseen pairs, single engines from 3 seeds"),
-    ("Dijkstra composed from the find-min and add NEEs finds every shortest distance in graphs of 100 nodes",
-     "shortest paths, graphs of 100 nodes"),
-    ("Prim composed from the find-min NEE builds the minimum spanning tree of graphs of 100 nodes",
-     "minimum spanning tree, graphs of 100 nodes"),
-    ("The Neural Programmer-Interpreter, trained on at most 5 digits, adds numbers of 1,000 digits",
-     "NPI addition, 1000 digits (trained on at most 5)"),
-    ("The NPI's bubble sort, trained on at most 8 digits, sorts arrays of 60 digits",
-     "NPI bubble sort, 60 digits (trained on at most 8)"),
-    ("The Learning-to-Execute LSTM, trained on 3-digit numbers, adds 4-digit numbers",
-     "LSTM addition, 4-digit numbers (trained on at most 3)"),
+    (
+        "The min-of-two NEE, binary numbers, picks the smaller of two 8-bit numbers "
+        "it never saw in training",
+        "shipped min-of-two network, held-out numbers",
+    ),
+    (
+        "A plain seq2seq transformer, trained on lists of at most 8, sorts lists of 8 "
+        "numbers",
+        "seq2seq transformer, one-hot, 8 numbers",
+    ),
+    (
+        "The same seq2seq transformer sorts lists of 100 numbers",
+        "seq2seq transformer, one-hot, 100 numbers",
+    ),
+    (
+        "The selection-sort NEE, trained on lists of at most 8, sorts the paper's "
+        "lists of 100 numbers",
+        "selection sort, 100 numbers (paper's test lists)",
+    ),
+    (
+        "The selection-sort NEE sorts lists of 200 numbers",
+        "selection sort, 200 numbers (paper's test lists)",
+    ),
+    (
+        "Merge sort composed from the merge NEE sorts the paper's lists of 100 numbers",
+        "merge sort, 100 numbers (paper's test lists)",
+    ),
+    (
+        "The add NEE adds pairs of 8-bit numbers it never saw together in training",
+        "8-bit addition, unseen pairs",
+    ),
+    (
+        "The add NEE with only 64 of the 256 numbers allowed in training adds pairs "
+        "holding the others",
+        "Table 2: 64 numbers allowed, single engines",
+    ),
+    (
+        "The multiply NEE multiplies pairs of 12-bit numbers it never saw together in "
+        "training",
+        "12-bit multiplication, unseen pairs, single engines from 3 seeds",
+    ),
+    (
+        "Dijkstra composed from the find-min and add NEEs finds every shortest "
+        "distance in graphs of 100 nodes",
+        "shortest paths, graphs of 100 nodes",
+    ),
+    (
+        "Prim composed from the find-min NEE builds the minimum spanning tree of "
+        "graphs of 100 nodes",
+        "minimum spanning tree, graphs of 100 nodes",
+    ),
+    (
+        "The Neural Programmer-Interpreter, trained on at most 5 digits, adds numbers "
+        "of 1,000 digits",
+        "NPI addition, 1000 digits (trained on at most 5)",
+    ),
+    (
+        "The NPI's bubble sort, trained on at most 8 digits, sorts arrays of 60 digits",
+        "NPI bubble sort, 60 digits (trained on at most 8)",
+    ),
+    (
+        "The Learning-to-Execute LSTM, trained on 3-digit numbers, adds 4-digit "
+        "numbers",
+        "LSTM addition, 4-digit numbers (trained on at most 3)",
+    ),
 ]
 
 
 def headline(rows: list[dict]) -> list[dict]:
-    """The rows of :func:`scorecard` that :data:`HEADLINES` names, in its order, each with its ``sentence`` and
-    ``page`` (the chapter's notebook name)."""
+    """The rows of :func:`scorecard` that :data:`HEADLINES` names, in its order, each
+    with its ``sentence`` and ``page`` (the chapter's notebook name)."""
     by_claim = {row["claim"]: row for row in rows}
-    return [{**by_claim[claim], "sentence": sentence, "page": CHAPTERS[by_claim[claim]["chapter"]]}
-            for sentence, claim in HEADLINES]
+    return [
+        {
+            **by_claim[claim],
+            "sentence": sentence,
+            "page": CHAPTERS[by_claim[claim]["chapter"]],
+        }
+        for sentence, claim in HEADLINES
+    ]
 
 
 def _mean_min_cell(value, mean) -> str:
     if value is None:
         return "—"
-    return f"{100 * value:.1f}" if mean is None else f"{100 * value:.1f} (mean {100 * mean:.1f})"
+    return (
+        f"{100 * value:.1f}"
+        if mean is None
+        else f"{100 * value:.1f} (mean {100 * mean:.1f})"
+    )
 
 
 def headline_html(rows: list[dict]) -> str:
-    """:func:`headline`'s rows as the scorecard's HTML table: the sentence, its chapter (a link), ours per element
-    and as whole-output exact match (over seeds: the minimum, the mean beside it), what ours stands for, and the
-    paper's number on its own metric."""
-    head = ("What is measured", "Chapter", "Per element (%)", "Exact match (%)", "Of", "Paper")
-    lines = ['<table class="scorecard">', "<thead><tr>" + "".join(f"<th>{h}</th>" for h in head) + "</tr></thead>",
-             "<tbody>"]
+    """:func:`headline`'s rows as the scorecard's HTML table: the sentence, its chapter
+    (a link), ours per element and as whole-output exact match (over seeds: the minimum,
+    the mean beside it), what ours stands for, and the paper's number on its own metric.
+    """
+    head = (
+        "What is measured",
+        "Chapter",
+        "Per element (%)",
+        "Exact match (%)",
+        "Of",
+        "Paper",
+    )
+    lines = [
+        '<table class="scorecard">',
+        "<thead><tr>" + "".join(f"<th>{h}</th>" for h in head) + "</tr></thead>",
+        "<tbody>",
+    ]
     for row in rows:
         ours = row["ours"]
-        paper = "—" if row["paper"] is None else f"{row['paper'].describe()}, {row['paper'].metric}"
+        paper = (
+            "—"
+            if row["paper"] is None
+            else f"{row['paper'].describe()}, {row['paper'].metric}"
+        )
         over_seeds = ours.get("mean") is not None
-        cells = (escape(row["sentence"]), f'<a href="{row["page"]}.html">{escape(row["chapter"])}</a>',
-                 "same as exact match" if ours.get("per_element") is None and "exact_match" in ours
-                 else _mean_min_cell(ours.get("per_element"), ours.get("per_element_mean")),
-                 _mean_min_cell(ours.get("exact_match"), ours.get("mean") if over_seeds else None)
-                 if "exact_match" in ours else escape(ours["status"]),
-                 escape(ours.get("scope", "")), escape(paper))
+        cells = (
+            escape(row["sentence"]),
+            f'<a href="{row["page"]}.html">{escape(row["chapter"])}</a>',
+            "same as exact match"
+            if ours.get("per_element") is None and "exact_match" in ours
+            else _mean_min_cell(ours.get("per_element"), ours.get("per_element_mean")),
+            _mean_min_cell(
+                ours.get("exact_match"), ours.get("mean") if over_seeds else None
+            )
+            if "exact_match" in ours
+            else escape(ours["status"]),
+            escape(ours.get("scope", "")),
+            escape(paper),
+        )
         lines.append("<tr>" + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>")
     return "\n".join(lines + ["</tbody>", "</table>"])
 
 
-# ------------------------------------------------------------------------------------------------ filling
+# --------------------------------------------------------------------------------------
+# filling
 def _value(row: dict, name: str | None, stat: str = "min"):
-    """The row's ``name`` metric; in a row over seeds (it has ``seeds``), its minimum (or ``stat``) over them."""
+    """The row's ``name`` metric; in a row over seeds (it has ``seeds``), its minimum
+    (or ``stat``) over them."""
     if name is None:
         return None
     return row.get(f"{name}_{stat}") if "seeds" in row else row.get(name)
@@ -206,18 +445,25 @@ def _matches(row: dict, match: dict) -> bool:
 
 
 def training_time(entry: dict) -> str:
-    """The training time per model of an entry, with where it ran (``"28 s on cpu"``)."""
+    """The training time per model of an entry, with where it ran (``"28 s on
+    cpu"``).
+    """
     seconds, models = entry.get("train_wall_time_s"), entry.get("models") or 1
     if seconds is None:
         return "—"
-    device = (entry.get("card") or entry.get("environment", {})).get("device", "?")  # a shipped one: its card's
-    return f"{seconds / models:.0f} s on {device}" + (f" (each of {models})" if models > 1 else "")
+    device = (entry.get("card") or entry.get("environment", {})).get(
+        "device", "?"
+    )  # a shipped one: its card's
+    return f"{seconds / models:.0f} s on {device}" + (
+        f" (each of {models})" if models > 1 else ""
+    )
 
 
 def scope(entry: dict, row: dict | None = None) -> str:
-    """What a number of ``entry`` stands for: ``"min of 5 seeds"`` (a row over seeds: ``seeds`` is a count), or
-    one model: ``"seed 0"``, ``"seed 0, shipped checkpoint"``, ``"seed 0, an earlier checkpoint"`` (the entry
-    ``describes`` a checkpoint that is no longer the shipped one)."""
+    """What a number of ``entry`` stands for: ``"min of 5 seeds"`` (a row over seeds:
+    ``seeds`` is a count), or one model: ``"seed 0"``, ``"seed 0, shipped checkpoint"``,
+    ``"seed 0, an earlier checkpoint"`` (the entry ``describes`` a checkpoint that is no
+    longer the shipped one)."""
     row = row or {}
     count = row.get("seeds")
     if isinstance(count, int) and not isinstance(count, bool):
@@ -237,18 +483,32 @@ def _measure(line: ScorecardLine, entry: dict | None) -> dict:
     rows = [row for row in entry.get("rows", []) if _matches(row, line.match)]
     if not rows or all(_value(row, line.exact) is None for row in rows):
         return {"status": "not in the results"}
-    worst = min(rows, key=lambda row: (_value(row, line.exact) is None, _value(row, line.exact) or 0))
-    seeds = {row["seed"] for row in rows if "seed" in row}  # one row per seed: the line is their minimum
-    measured = {"status": "quick smoke test" if entry.get("quick") else "measured", "rows": len(rows),
-                "per_element": min((v for v in (_value(r, line.per_element) for r in rows) if v is not None),
-                                   default=None),
-                "exact_match": _value(worst, line.exact), "training": training_time(entry),
-                "scope": scope(entry, worst), "device": entry.get("environment", {}).get("device_name"),
-                "date": entry.get("environment", {}).get("date", "")[:10]}
+    worst = min(
+        rows,
+        key=lambda row: (_value(row, line.exact) is None, _value(row, line.exact) or 0),
+    )
+    seeds = {
+        row["seed"] for row in rows if "seed" in row
+    }  # one row per seed: the line is their minimum
+    measured = {
+        "status": "quick smoke test" if entry.get("quick") else "measured",
+        "rows": len(rows),
+        "per_element": min(
+            (v for v in (_value(r, line.per_element) for r in rows) if v is not None),
+            default=None,
+        ),
+        "exact_match": _value(worst, line.exact),
+        "training": training_time(entry),
+        "scope": scope(entry, worst),
+        "device": entry.get("environment", {}).get("device_name"),
+        "date": entry.get("environment", {}).get("date", "")[:10],
+    }
     if len(seeds) > 1:  # one row per seed: the minimum, and the mean beside it
         measured["scope"] = f"min of {len(seeds)} seeds"
         for name, key in ((line.exact, "mean"), (line.per_element, "per_element_mean")):
-            values = [_value(row, name) for row in rows if _value(row, name) is not None]
+            values = [
+                _value(row, name) for row in rows if _value(row, name) is not None
+            ]
             measured[key] = round(sum(values) / len(values), 6) if values else None
     if "seeds" in worst:
         measured["mean"] = _value(worst, line.exact, "mean")
@@ -257,10 +517,15 @@ def _measure(line: ScorecardLine, entry: dict | None) -> dict:
 
 
 def _on_paper_metric(line: ScorecardLine, ours: dict):
-    """Ours on the metric the paper's number measures (None when there is nothing to compare)."""
+    """Ours on the metric the paper's number measures (None when there is nothing to
+    compare)."""
     if line.paper is None or "exact_match" not in ours:
         return None
-    return ours["exact_match"] if line.compare == "exact" or line.per_element is None else ours["per_element"]
+    return (
+        ours["exact_match"]
+        if line.compare == "exact" or line.per_element is None
+        else ours["per_element"]
+    )
 
 
 def _verdict(line: ScorecardLine, value) -> str | None:
@@ -273,18 +538,30 @@ def _verdict(line: ScorecardLine, value) -> str | None:
 
 
 def scorecard(results: dict) -> list[dict]:
-    """Every line of :data:`LINES`, filled in from ``results`` (a results file's content)."""
+    """Every line of :data:`LINES`, filled in from ``results`` (a results file's
+    content)."""
     entries = results.get("entries", {})
     rows = []
     for line in LINES:
         ours = _measure(line, entries.get(line.entry))
         value = _on_paper_metric(line, ours)
-        rows.append({"chapter": line.chapter, "claim": line.claim, "entry": line.entry, "paper": line.paper,
-                     "clrs": line.clrs, "ours": ours, "on_paper_metric": value, "verdict": _verdict(line, value)})
+        rows.append(
+            {
+                "chapter": line.chapter,
+                "claim": line.claim,
+                "entry": line.entry,
+                "paper": line.paper,
+                "clrs": line.clrs,
+                "ours": ours,
+                "on_paper_metric": value,
+                "verdict": _verdict(line, value),
+            }
+        )
     return rows
 
 
-# ---------------------------------------------------------------------------------------------- rendering
+# --------------------------------------------------------------------------------------
+# rendering
 def _percent(value) -> str:
     return "—" if value is None else f"{100 * value:.2f} %"
 
@@ -297,7 +574,9 @@ def _ours_exact(ours: dict) -> str:
         text += f" (mean {_percent(ours['mean'])})"
     if ours.get("rows", 1) > 1:
         text += f" (worst of {ours['rows']})"
-    return text + (" *(quick smoke test)*" if ours["status"] == "quick smoke test" else "")
+    return text + (
+        " *(quick smoke test)*" if ours["status"] == "quick smoke test" else ""
+    )
 
 
 def _sources(rows: list[dict]) -> dict:
@@ -306,120 +585,68 @@ def _sources(rows: list[dict]) -> dict:
     for row in rows:
         for reference in (row["paper"], row["clrs"]):
             if reference is not None:
-                numbers.setdefault((reference.cite(), reference.metric, reference.note), len(numbers) + 1)
+                numbers.setdefault(
+                    (reference.cite(), reference.metric, reference.note),
+                    len(numbers) + 1,
+                )
     return numbers
 
 
 def _reference(reference: Reference | None, numbers: dict) -> str:
     if reference is None:
         return "—"
-    return f"{reference.describe()} [{numbers[(reference.cite(), reference.metric, reference.note)]}]"
+    number = numbers[(reference.cite(), reference.metric, reference.note)]
+    return f"{reference.describe()} [{number}]"
 
 
 def render_html(rows: list[dict]) -> str:
-    """The scorecard as an HTML table (what the book page shows: its Markdown outputs have no tables), then its
-    numbered sources."""
+    """The scorecard as an HTML table (what the book page shows: its Markdown outputs
+    have no tables), then its numbered sources."""
     numbers = _sources(rows)
-    head = ("Claim", "Paper", "CLRS", "Ours: per element", "Ours: exact match", "Ours: of", "vs paper",
-            "Trained in")
-    lines = ['<table class="scorecard">', "<thead><tr>" + "".join(f"<th>{h}</th>" for h in head) + "</tr></thead>",
-             "<tbody>"]
+    head = (
+        "Claim",
+        "Paper",
+        "CLRS",
+        "Ours: per element",
+        "Ours: exact match",
+        "Ours: of",
+        "vs paper",
+        "Trained in",
+    )
+    lines = [
+        '<table class="scorecard">',
+        "<thead><tr>" + "".join(f"<th>{h}</th>" for h in head) + "</tr></thead>",
+        "<tbody>",
+    ]
     chapter = None
     for row in rows:
         if row["chapter"] != chapter:
             chapter = row["chapter"]
-            lines.append(f'<tr><th colspan="{len(head)}" style="text-align:left">{escape(chapter)}</th></tr>')
+            lines.append(
+                f'<tr><th colspan="{len(head)}" '
+                f'style="text-align:left">{escape(chapter)}</th></tr>'
+            )
         ours = row["ours"]
-        cells = (row["claim"], _reference(row["paper"], numbers), _reference(row["clrs"], numbers),
-                 _percent(ours.get("per_element")) if "exact_match" in ours else "",
-                 _ours_exact(ours).replace("*", ""), ours.get("scope", ""), row["verdict"] or "",
-                 ours.get("training", ""))
-        lines.append("<tr>" + "".join(f"<td>{escape(str(cell))}</td>" for cell in cells) + "</tr>")
+        cells = (
+            row["claim"],
+            _reference(row["paper"], numbers),
+            _reference(row["clrs"], numbers),
+            _percent(ours.get("per_element")) if "exact_match" in ours else "",
+            _ours_exact(ours).replace("*", ""),
+            ours.get("scope", ""),
+            row["verdict"] or "",
+            ours.get("training", ""),
+        )
+        lines.append(
+            "<tr>"
+            + "".join(f"<td>{escape(str(cell))}</td>" for cell in cells)
+            + "</tr>"
+        )
     lines += ["</tbody>", "</table>", "<p>"]
-    lines += [f"[{number}] {escape(cite)}; {escape(metric)}" + (f"; {escape(note)}" if note else "") + "<br>"
-              for (cite, metric, note), number in numbers.items()]
+    lines += [
+        f"[{number}] {escape(cite)}; {escape(metric)}"
+        + (f"; {escape(note)}" if note else "")
+        + "<br>"
+        for (cite, metric, note), number in numbers.items()
+    ]
     return "\n".join(lines + ["</p>"])
-
-
-# ------------------------------------------------------------------------------------ the paper's tables
-TABLE_1_NAMES = {"selection-sort": "Selection sort", "merge-sort": "Merge sort", "dijkstra": "Shortest path",
-                 "prim": "Minimum spanning tree"}  # the paper's rows, in its order
-
-
-def _html_table(head, body, caption: str = "") -> str:
-    lines = ['<table class="scorecard">'] + ([f"<caption>{escape(caption)}</caption>"] if caption else [])
-    lines.append("<thead><tr>" + "".join(f"<th>{escape(str(h))}</th>" for h in head) + "</tr></thead><tbody>")
-    lines += ["<tr>" + "".join(f"<td>{escape(str(cell))}</td>" for cell in row) + "</tr>" for row in body]
-    return "\n".join(lines + ["</tbody>", "</table>"])
-
-
-def _mean_min(row: dict | None, metric: str) -> str:
-    """``"mean / min"`` of a Table 1 row over seeds, and the seed of the minimum where it is below the mean."""
-    if row is None or row.get(f"{metric}_mean") is None:
-        return "—"
-    mean, low = row[f"{metric}_mean"], row[f"{metric}_min"]
-    seed = f" (seed {row[f'{metric}_min_seed']})" if low < mean else ""
-    return f"{100 * mean:.2f} / {100 * low:.2f}{seed}"
-
-
-def table_1_html(entry: dict) -> str:
-    """The paper's Table 1 beside ours from the ``table-1`` entry: per task, the paper's row, then ours per
-    element and exact match, each ``mean / minimum`` over the entry's seeds (in %), at 25 to 200."""
-    rows = {(row["task"], row["size"]): row for row in entry["rows"]}
-    sizes = sorted({size for _, size in rows})
-    seeds = entry["seeds"]
-    body = []
-    for task, name in TABLE_1_NAMES.items():
-        reference = next((PAPER[task, n] for n in sizes if (task, n) in PAPER), None)
-        body.append((name, f"paper, {reference.metric}" if reference else "paper",
-                     *(f"{100 * PAPER[task, n].value:.2f}" if (task, n) in PAPER else "—" for n in sizes)))
-        for metric, label in (("per_element", "per element"), ("exact_match", "exact match")):
-            body.append(("", f"ours, {label}: mean / min", *(_mean_min(rows.get((task, n)), metric) for n in sizes)))
-    caption = (f"Accuracy (%) by size; ours over {len(seeds)} seeds ({', '.join(map(str, seeds))}), each seed "
-               f"its own engines; paper: {YAN}, Table 1 (section 5.1), one run, sizes 25 to 100 only (—: not in the "
-               "paper)")
-    return _html_table(("Task", "", *sizes), body, caption)
-
-
-def table_1_times_html(entry: dict) -> str:
-    """Per seed of the ``table-1`` entry: training time per engine and in all, and the time of everything else
-    (measuring the tables, saving the checkpoints), in seconds, and the mean over seeds."""
-    per_seed = entry["per_seed"]
-    names = list(per_seed[0]["train_s_per_model"])
-    body = [(seed["seed"], *(f"{seed['train_s_per_model'][name]:.0f}" for name in names), f"{seed['train_s']:.0f}",
-             f"{seed['evaluate_s']:.0f}") for seed in per_seed]
-    body.append(("mean", *(f"{sum(s['train_s_per_model'][name] for s in per_seed) / len(per_seed):.0f}"
-                           for name in names),
-                 f"{sum(s['train_s'] for s in per_seed) / len(per_seed):.0f}",
-                 f"{sum(s['evaluate_s'] for s in per_seed) / len(per_seed):.0f}"))
-    device = entry.get("environment", {}).get("device_name", "?")
-    return _html_table(("Seed", *(f"train {name} (s)" for name in names), "train, all (s)", "measure (s)"), body,
-                       f"Wall time per seed on {device}, shared with other work")
-
-
-_COUNTS = ("count", "seeds", "members", "items", "train_items")
-
-
-def table_2_html(entry: dict) -> str:
-    """Every row of the ``addition-heldout`` entry, whatever its columns (single engines, ensembles, or both):
-    fractions as %, counts as they are, the paper's Table 2 number first."""
-    rows = entry["rows"]
-    columns = [key for key in dict.fromkeys(key for row in rows for key in row) if key not in ("paper", "count")]
-    columns.insert(0, "count")
-
-    def cell(row, key):
-        value = row.get(key)
-        if isinstance(value, float) and key not in _COUNTS and key != "weight_decay" and 0 <= value <= 1:
-            return f"{100 * value:.2f}"
-        return "—" if value is None else value
-
-    body = [(*(cell(row, key) for key in columns[:1]),
-             _reference_value(PAPER.get(("addition-heldout", row.get("count")))),
-             *(cell(row, key) for key in columns[1:])) for row in rows]
-    return _html_table((columns[0], "paper", *columns[1:]), body,
-                       f"Accuracy (%) on the held-out pairs; paper: {YAN}, Table 2 (section 5.2); the columns are "
-                       "the entry's own (mean, min and max over seeds)")
-
-
-def _reference_value(reference: Reference | None) -> str:
-    return "—" if reference is None else f"{100 * reference.value:.2f}"
