@@ -15,13 +15,13 @@ with the device's name, the date and the library versions:
   on the device: training time, examples per second, and whether it reached its goal
   (the claim its chapter asserts);
 * ``fast_recipe``: the selection-sort NEE trained with on-device batches and the
-  large-batch recipe of chapter "Training on a GPU", its training time and whether it
-  reached the goal (every paper test list up to 100 exact).
+  large-batch recipe of chapter "Preparing to train on a GPU", its training time and
+  whether it reached the goal (every paper test list up to 100 exact).
 
 ``--quick`` (a smoke test) trains each task for a few steps and checks nothing. With
 ``--compile`` the kernel cache starts empty, so ``warmup_s`` of a compiled setting is a
-first compilation. Chapter "Training on a GPU" shows the GPU records of this file beside
-the CPU's.
+first compilation. Chapter "Preparing to train on a GPU" shows the GPU records of this
+file beside the CPU's.
 """
 
 import argparse
@@ -32,12 +32,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from nee_lite.cli.registry import TASKS
-from nee_lite.cli.reproduce import (
-    ReproduceOptions,
-    check_names,
-    resolve_device,
-    train_and_evaluate,
-)
+from nee_lite.cli.reproduce import check_names, resolve_device
+from nee_lite.cli.runs import ReproduceOptions, train_and_evaluate
 from nee_lite.core.checkpoints import data_dir
 from nee_lite.core.device import tune_cpu
 from nee_lite.engines.gpu_training import (

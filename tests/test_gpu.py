@@ -1,5 +1,5 @@
-"""Chapter "Training on a GPU": batches drawn on the device are the book's batches, and
-every switch runs."""
+"""Chapter "Preparing to train on a GPU": batches drawn on the device are the book's
+batches, and every switch runs."""
 
 import pytest
 import torch

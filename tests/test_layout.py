@@ -77,7 +77,7 @@ def test_modules_are_short():
     assert max(lengths.values()) <= 700, sorted(
         lengths.items(), key=lambda item: -item[1]
     )[:3]
-    assert lengths["cli/registry.py"] < 400
+    assert lengths["cli/registry.py"] < 500
 
 
 def test_chapters_never_import_the_command_line():

@@ -50,3 +50,22 @@ def test_selection_sort_exact_up_to_500_for_every_seed():
     shipped = next(s for s in record["summary"] if s["encoder_layers"] == 0)
     assert max(record["lengths"]) == int(claim.group(1)) and len(shipped["seeds"]) == 5
     assert all(row["exact_match_min"] == 1.0 for row in shipped["table"])
+
+
+def test_16_bit_graphs_of_1000_nodes_exact():
+    claim = re.search(
+        r"Dijkstra and Prim exactly on graphs of ([\d,]+) nodes with weights in "
+        r"the thousands",
+        INTRO,
+    )
+    assert claim
+    n = int(claim.group(1).replace(",", ""))
+    rows = read_results()["entries"]["wide-graphs"]["rows"]
+    for algorithm in ("dijkstra", "prim"):
+        (row,) = [
+            r
+            for r in rows
+            if r["algorithm"] == algorithm and r["family"] == "all" and r["size"] == n
+        ]
+        assert row["exact_match"] == 1.0 and row["per_element"] == 1.0
+    assert max(r["max_weight"] for r in rows if r["size"] == n) >= 1000

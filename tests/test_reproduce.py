@@ -6,19 +6,13 @@ from dataclasses import replace
 
 import pytest
 
+from nee_lite.cli.experiments import EXPERIMENTS, _table_2_job, addition_heldout_table
 from nee_lite.cli.main import main
-from nee_lite.cli.reproduce import (
-    EXPERIMENTS,
-    QUICK_STEPS,
-    ReproduceOptions,
-    _table_2_job,
-    addition_heldout_table,
-    entry_names,
-    read_results,
-)
+from nee_lite.cli.reproduce import entry_names
+from nee_lite.cli.runs import QUICK_STEPS, ReproduceOptions
 from nee_lite.core.checkpoints import data_dir
 from nee_lite.engines.arithmetic import ADD, TABLE_2
-from nee_lite.results.store import row_problems, schema_rows
+from nee_lite.results.store import read_results, row_problems, schema_rows
 
 
 @pytest.fixture(scope="module")
@@ -158,7 +152,7 @@ def test_a_task_that_trains_nothing_is_evaluated_with_the_checkpoints_of_the_run
     from dataclasses import replace
 
     from nee_lite.cli.registry import TASKS
-    from nee_lite.cli.reproduce import ReproduceOptions, train_and_evaluate
+    from nee_lite.cli.runs import ReproduceOptions, train_and_evaluate
     from nee_lite.core.checkpoints import checkpoint_path
 
     seen = []
@@ -186,7 +180,7 @@ def test_a_training_error_is_an_error_not_a_result(tmp_path):
     from dataclasses import replace
 
     from nee_lite.cli.registry import TASKS
-    from nee_lite.cli.reproduce import ReproduceOptions, train_and_evaluate
+    from nee_lite.cli.runs import ReproduceOptions, train_and_evaluate
 
     def broken(recipe, progress, device):
         raise ValueError("the optimizer diverged")

@@ -8,8 +8,9 @@ import pytest
 import torch
 
 from nee_lite import NumberCodec
+from nee_lite.cli.experiments import seq2seq_baselines_table
 from nee_lite.cli.registry import TASKS, evaluate_task
-from nee_lite.cli.reproduce import ReproduceOptions, seq2seq_baselines_table
+from nee_lite.cli.runs import ReproduceOptions
 from nee_lite.core.checkpoints import checkpoint_path, load_model
 from nee_lite.core.transformer import attention_entropy
 from nee_lite.engines.lists import paper_test_lists

@@ -1,6 +1,6 @@
-"""16-bit numbers from the 8-bit engines (nee_lite.graphs.wide): every piece on every input the composition can
-give it, the composed adder and find-min against exact arithmetic, Dijkstra and Prim on big graphs, and the
-command line's --bits 16."""
+"""16-bit numbers from the 8-bit engines (nee_lite.graphs.wide): every piece on every
+input the composition can give it, the composed adder and find-min against exact
+arithmetic, Dijkstra and Prim on big graphs, and the command line's --bits 16."""
 
 import json
 
@@ -45,9 +45,14 @@ def finder():
 
 
 def test_the_adder_cannot_report_a_carry_past_255(adder):
-    # why the limbs have 7 bits: on sums above 255 (never trained) the flag stays down and the bits are wrong
+    # why the limbs have 7 bits: on sums above 255 (never trained) the flag stays down
+    # and the bits are wrong
     result = adder_overflow(adder)
-    assert result["pairs"] == 32640 and result["carry_readable"] == 0.0 and result["low_bits_right"] < 0.5
+    assert (
+        result["pairs"] == 32640
+        and result["carry_readable"] == 0.0
+        and result["low_bits_right"] < 0.5
+    )
 
 
 def test_every_call_the_composition_makes_is_exact(adder, finder):
@@ -57,16 +62,28 @@ def test_every_call_the_composition_makes_is_exact(adder, finder):
 
 
 def test_composed_add_equals_exact_addition(adder):
-    # every a from 0 to 65,535 (and infinity) with b = 127 (a carry out of the low limb whenever a's low 7 bits
-    # are not 0) and with infinity; then random pairs whose sum fits
-    assert check_wide_add(adder, others=(127,)) == {"pairs": 65536 - 127 + 1 + 65537, "wrong": []}
+    # every a from 0 to 65,535 (and infinity) with b = 127 (a carry out of the low limb
+    # whenever a's low 7 bits are not 0) and with infinity; then random pairs whose sum
+    # fits
+    assert check_wide_add(adder, others=(127,)) == {
+        "pairs": 65536 - 127 + 1 + 65537,
+        "wrong": [],
+    }
     generator = torch.Generator().manual_seed(1)
     a = torch.randint(65536, (20000,), generator=generator)
     b = torch.randint(65536, (20000,), generator=generator) % (65536 - a)
     assert torch.equal(wide_add(adder, a, b), a + b)
-    assert wide_add(adder, torch.tensor([WIDE_END, 5]), torch.tensor([300, WIDE_END])).tolist() == [WIDE_END] * 2
-    with pytest.raises(ValueError, match="40000 \\+ 30000 is out of range: the composed 16-bit adder gives sums "
-                                         "from 0 to 65535"):
+    assert (
+        wide_add(
+            adder, torch.tensor([WIDE_END, 5]), torch.tensor([300, WIDE_END])
+        ).tolist()
+        == [WIDE_END] * 2
+    )
+    with pytest.raises(
+        ValueError,
+        match="40000 \\+ 30000 is out of range: the composed 16-bit adder gives sums "
+        "from 0 to 65535",
+    ):
         wide_add(adder, torch.tensor([1, 40000]), torch.tensor([2, 30000]))
 
 
@@ -75,14 +92,18 @@ def test_composed_find_min_equals_exact_minimum(finder):
     generator = torch.Generator().manual_seed(2)
     for length in (10, 100, 1000):
         values = torch.randint(65536, (40, length + 1), generator=generator)
-        values[::2] = values[::2] % 4 + 300 * (values[::2] % 3)  # many copies, equal high limbs
+        values[::2] = values[::2] % 4 + 300 * (
+            values[::2] % 3
+        )  # many copies, equal high limbs
         values[:, -1] = WIDE_END
         hide = torch.rand(40, length + 1, generator=generator) < 0.3
         hide[:, -1] = False
         value, log_pointer = find_min(WideFinder(finder), values, hide)
         shown = values.masked_fill(hide, 10**9)
         assert torch.equal(value, shown.min(1).values)
-        assert torch.equal(first_pointer(log_pointer), shown.argmin(1))  # ties: the lowest index
+        assert torch.equal(
+            first_pointer(log_pointer), shown.argmin(1)
+        )  # ties: the lowest index
 
 
 def test_graphs_that_fit_8_bits_get_the_same_answers(finder, adder):
@@ -92,13 +113,20 @@ def test_graphs_that_fit_8_bits_get_the_same_answers(finder, adder):
         before = run_algorithm(algorithm, finder, adder, graphs)
         assert run_graphs(algorithm, finder, adder, graphs, bits=16) == before
         # the composed engines themselves answer the same on them
-        assert run_algorithm(algorithm, WideFinder(finder), WideAdder(adder), graphs) == before
+        assert (
+            run_algorithm(algorithm, WideFinder(finder), WideAdder(adder), graphs)
+            == before
+        )
 
 
 def test_a_1000_node_road_graph_is_answered_exactly(finder, adder):
     spec = next(s for s in wide_specs() if s["n"] == 1000 and s["family"] == "road")
     graph = make_wide_graph(spec, "dijkstra")
-    assert graph.n == 1000 and int(graph.weights.max()) > 255 and needs_wide(graph, "dijkstra")
+    assert (
+        graph.n == 1000
+        and int(graph.weights.max()) > 255
+        and needs_wide(graph, "dijkstra")
+    )
     distances, parents = run_graphs("dijkstra", finder, adder, [graph], bits=16)
     assert score_dijkstra([graph], distances, parents)["per_graph"] == 1.0
     assert max(d for d in distances[0] if d is not None) > 10000
@@ -107,12 +135,22 @@ def test_a_1000_node_road_graph_is_answered_exactly(finder, adder):
 def test_prim_on_a_500_node_geometric_graph(finder):
     graph = wide_test_set("prim", sizes=(500,), families=("geometric",))[500][0]
     parents, trees = run_graphs("prim", finder, None, [graph], bits=16)
-    assert score_prim([graph], parents, trees) == {"graphs": 1, "per_node": 1.0, "per_graph": 1.0,
-                                                   "same_weight": 1.0, "is_mst": 1.0}
+    assert score_prim([graph], parents, trees) == {
+        "graphs": 1,
+        "per_node": 1.0,
+        "per_graph": 1.0,
+        "same_weight": 1.0,
+        "is_mst": 1.0,
+    }
 
 
-# ----------------------------------------------------------------------------------------- command line
-WIDE_GRAPH = {"n": 4, "edges": [[0, 1, 3000], [1, 2, 40000], [0, 2, 50000], [2, 3, 7]], "source": 0}
+# --------------------------------------------------------------------------------------
+# command line
+WIDE_GRAPH = {
+    "n": 4,
+    "edges": [[0, 1, 3000], [1, 2, 40000], [0, 2, 50000], [2, 3, 7]],
+    "source": 0,
+}
 
 
 def run_cli(capsys, tmp_path, task, content, *options):
@@ -127,24 +165,49 @@ def test_cli_runs_16_bit_graphs(capsys, tmp_path):
     code, out, _ = run_cli(capsys, tmp_path, "dijkstra", [WIDE_GRAPH], "--bits", "16")
     assert code == 0 and json.loads(out) == [[0, 3000, 43000, 43007]]
     code, out, _ = run_cli(capsys, tmp_path, "prim", [WIDE_GRAPH], "--bits", "16")
-    assert code == 0 and json.loads(out) == [{"edges": [[0, 1, 3000], [1, 2, 40000], [2, 3, 7]], "weight": 43007}]
-    code, _, err = run_cli(capsys, tmp_path, "dijkstra", [WIDE_GRAPH])  # 8 bits by default, as before
-    assert code == 2 and "weight 3000 is out of range: the 8-bit engines take weights from 0 to 255" in err
+    assert code == 0 and json.loads(out) == [
+        {"edges": [[0, 1, 3000], [1, 2, 40000], [2, 3, 7]], "weight": 43007}
+    ]
+    code, _, err = run_cli(
+        capsys, tmp_path, "dijkstra", [WIDE_GRAPH]
+    )  # 8 bits by default, as before
+    assert (
+        code == 2
+        and "weight 3000 is out of range: the 8-bit engines take weights from 0 to 255"
+        in err
+    )
 
 
-@pytest.mark.parametrize("task, graph, message", [
-    ("prim", {"n": 3, "edges": [[0, 1, 65536]], "source": 0},
-     "graph 0: edge 0: weight 65536 is out of range: the composed 16-bit engines take weights from 0 to 65535"),
-    ("dijkstra", {"n": 3, "edges": [[0, 1, 60000], [1, 2, 6000]], "source": 0},
-     "graph 0: dist[1] + w(1, 2) = 60000 + 6000 = 66000 is out of range: the composed 16-bit adder gives sums "
-     "from 0 to 65535"),
-    ("dijkstra", {"n": 1001, "edges": [], "source": 0},
-     "graph 0: n = 1001 is out of range: graphs have 1 to 1000 nodes on the 16-bit engines"),
-])
+@pytest.mark.parametrize(
+    "task, graph, message",
+    [
+        (
+            "prim",
+            {"n": 3, "edges": [[0, 1, 65536]], "source": 0},
+            "graph 0: edge 0: weight 65536 is out of range: the composed 16-bit "
+            "engines take weights from 0 to 65535",
+        ),
+        (
+            "dijkstra",
+            {"n": 3, "edges": [[0, 1, 60000], [1, 2, 6000]], "source": 0},
+            "graph 0: dist[1] + w(1, 2) = 60000 + 6000 = 66000 is out of range: the "
+            "composed 16-bit adder gives sums "
+            "from 0 to 65535",
+        ),
+        (
+            "dijkstra",
+            {"n": 1001, "edges": [], "source": 0},
+            "graph 0: n = 1001 is out of range: graphs have 1 to 1000 nodes on the "
+            "16-bit engines",
+        ),
+    ],
+)
 def test_cli_refuses_what_exceeds_16_bits(capsys, tmp_path, task, graph, message):
     code, out, err = run_cli(capsys, tmp_path, task, [graph], "--bits", "16")
     assert code == 2 and out == ""
-    assert err.count("\n") == 1 and err.startswith("nee-lite: error:") and message in err, err
+    assert (
+        err.count("\n") == 1 and err.startswith("nee-lite: error:") and message in err
+    ), err
 
 
 def test_bits_is_for_graphs_only(capsys, tmp_path):
@@ -153,8 +216,15 @@ def test_bits_is_for_graphs_only(capsys, tmp_path):
 
 
 def test_parse_graphs_limits():
-    assert parse_graphs([{"n": 1000, "edges": [[0, 999, 65535]], "source": 0}], "prim", bits=16)[0].n == 1000
-    with pytest.raises(ValueError, match="n = 501 is out of range: graphs have 1 to 500 nodes"):
+    assert (
+        parse_graphs(
+            [{"n": 1000, "edges": [[0, 999, 65535]], "source": 0}], "prim", bits=16
+        )[0].n
+        == 1000
+    )
+    with pytest.raises(
+        ValueError, match="n = 501 is out of range: graphs have 1 to 500 nodes"
+    ):
         parse_graphs([{"n": 501, "edges": [], "source": 0}], "prim")
     with pytest.raises(ValueError, match="bits must be 8 or 16"):
         parse_graphs([{"n": 2, "edges": [], "source": 0}], "prim", bits=32)
@@ -167,9 +237,28 @@ def test_the_benchmark_runs_and_writes_json(tmp_path):
 
     out = tmp_path / "wide.json"
     script = Path(__file__).resolve().parent.parent / "benchmarks" / "wide_graphs.py"
-    subprocess.run([sys.executable, str(script), "--sizes", "500", "--families", "road", "--algorithms", "prim",
-                    "--out", str(out)], check=True, capture_output=True, text=True)
+    subprocess.run(
+        [
+            sys.executable,
+            str(script),
+            "--sizes",
+            "500",
+            "--families",
+            "road",
+            "--algorithms",
+            "prim",
+            "--out",
+            str(out),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     record = json.loads(out.read_text())
-    assert [(r["family"], r["size"], r["exact_match"]) for r in record["rows"]] == [("road", 500, 1.0),
-                                                                                     ("all", 500, 1.0)]
-    assert record["load_average_at_start"] >= 0 and record["checkpoints"]["add"]["sha256"]
+    assert [(r["family"], r["size"], r["exact_match"]) for r in record["rows"]] == [
+        ("road", 500, 1.0),
+        ("all", 500, 1.0),
+    ]
+    assert (
+        record["load_average_at_start"] >= 0 and record["checkpoints"]["add"]["sha256"]
+    )

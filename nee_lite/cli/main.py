@@ -25,7 +25,8 @@ from .registry import (
     shipped_checkpoint,
     train_task,
 )
-from .reproduce import QUICK_STEPS, entry_names, reproduce, resolve_device
+from .reproduce import entry_names, reproduce, resolve_device
+from .runs import QUICK_STEPS
 
 EXIT_USAGE = 2
 
@@ -104,6 +105,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument(
         "--checkpoint", type=Path, default=None, help="checkpoint path without suffix"
+    )
+    run.add_argument(
+        "--bits",
+        type=int,
+        choices=(8, 16),
+        default=None,
+        help="dijkstra and prim: 16 takes weights and distances up to 65535 and graphs "
+        "of up to 1000 nodes, on the 8-bit engines composed (default 8)",
     )
 
     export = commands.add_parser(
@@ -214,7 +223,12 @@ def command_run(args) -> None:
     tune_cpu(threads=1)
     print(
         json.dumps(
-            run_task(task, args.checkpoint or shipped_checkpoint(args.task), data)
+            run_task(
+                task,
+                args.checkpoint or shipped_checkpoint(args.task),
+                data,
+                bits=args.bits,
+            )
         )
     )
 

@@ -1,393 +1,124 @@
-"""``nee-lite reproduce``: train every model of the book from scratch and measure every table it reproduces.
+"""``nee-lite reproduce``: train every model of the book from scratch and measure every
+table it reproduces.
 
 The book's numbers come from two kinds of work, and this module runs both:
 
-* the **tasks** of ``nee-lite train`` (:data:`nee_lite.cli.registry.TASKS`, including any a later chapter adds): each is
-  trained from scratch, its checkpoint written to a separate folder (never over the shipped ones), and its table
-  measured; a task that trains nothing (Dijkstra, Prim) is evaluated with the engines reproduced beside it;
-* the **experiments** that train many small models and keep only a table (:data:`EXPERIMENTS`): the held-out
-  tables of chapter "Numbers as bits", the paper's Table 2 (chapter "Learning arithmetic") and the paper's Table 1
-  over seeds (``table-1``: per seed of ``--seeds``, default 0 to 4, the selection-sort, merge and add engines,
-  then sorting, shortest paths and spanning trees at 25 to 200 numbers or nodes).
+* the **tasks** of ``nee-lite train`` (:data:`nee_lite.cli.registry.TASKS`, including
+  any a later chapter adds): each is trained from scratch, its checkpoint written to a
+  separate folder (never over the shipped ones), and its table measured; a task that
+  trains nothing (Dijkstra, Prim) is evaluated with the engines reproduced beside it;
+* the **experiments** that train many small models and keep only a table
+  (:data:`EXPERIMENTS`): the held-out tables of chapter "Numbers as bits", the paper's
+  Table 2 (chapter "Learning arithmetic") and the paper's Table 1 over seeds
+  (``table-1``: per seed of ``--seeds``, default 0 to 4, the selection-sort, merge and
+  add engines, then sorting, shortest paths and spanning trees at 25 to 200 numbers or
+  nodes).
 
-``--shipped`` trains nothing: it measures the shipped checkpoints of the tasks named, as ``nee-lite evaluate`` does,
-for the models too slow to retrain in a reproduce run (the Learning-to-Execute LSTMs).
+``--shipped`` trains nothing: it measures the shipped checkpoints of the tasks named, as
+``nee-lite evaluate`` does, for the models too slow to retrain in a reproduce run (the
+Learning-to-Execute LSTMs).
 
-Everything lands in one JSON file (default ``data/results.json``): one entry per task or experiment, each with its
-table rows (per-element and exact-match columns), the wall time per model, the seeds, and where and with what it
-ran (device and its name, torch and Python versions, git commit, date). Running a few names updates only their
-entries, so one machine can fill in what another could not. The scorecard page of the book renders this file.
+Everything lands in one JSON file (default ``data/results.json``): one entry per task or
+experiment, each with its table rows (per-element and exact-match columns), the wall
+time per model, the seeds, and where and with what it ran (device and its name, torch
+and Python versions, git commit, date). Running a few names updates only their entries,
+so one machine can fill in what another could not. The scorecard page of the book
+renders this file.
 
-``--quick`` is a smoke test: a few training steps and small test sets, written to a temporary folder, never into
-``data/``. Its numbers mean nothing; it checks that every piece runs.
+``--quick`` is a smoke test: a few training steps and small test sets, written to a
+temporary folder, never into ``data/``. Its numbers mean nothing; it checks that every
+piece runs.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-import os
 import tempfile
 import time
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, replace
-from multiprocessing import get_context
+from functools import partial
 from pathlib import Path
-from typing import Callable
 
 import torch
 
-from ..core.checkpoints import checkpoint_path, data_dir
+from ..core.checkpoints import data_dir
 from ..core.device import device_name, pick_device, tune_cpu
-from ..engines.arithmetic import (MULTIPLY, PAPER_COUNTS, TABLE_2, TABLE_2_SEEDS,
-                                  seeds_experiment, summarize_heldout,
-                                  table_2_experiment)
-from ..engines.numbers_as_bits import (ENCODINGS, HELDOUT_TRAIN, WIDTH_TRAIN,
-                                       encodings_experiment)
-from ..engines.seq2seq import QUICK_BASELINE_LENGTHS, SORT_BASELINE, VARIANT_SEEDS, baseline_variants
-from ..graphs.composition import evaluation_table
-from ..graphs.data import graph_test_set
-from ..results.paper import PAPER
-from ..results.store import (display_path, environment, git_commit, migrate_results, read_results, results_path,
-                             schema_rows, summarize_seeds, write_results)
-from .registry import TASKS, Task, evaluate_task, graph_engines, train_task
+from ..results.store import (
+    environment,
+    git_commit,
+    migrate_results,
+    read_results,
+    results_path,
+    schema_rows,
+    write_results,
+)
+from .experiments import EXPERIMENTS
+from .registry import TASKS
+from .runs import DEVICES, ReproduceOptions, evaluate_shipped, train_and_evaluate
 
-__all__ = ["QUICK_STEPS", "ReproduceOptions", "Experiment", "EXPERIMENTS",
-           "entry_names", "check_names", "resolve_device", "train_and_evaluate",
-           "evaluate_only", "evaluate_shipped", "table_1", "check_seeds", "reproduce_entry", "reproduce",
-           "read_results"]
-
-QUICK_STEPS = 20  # training steps per model in a --quick smoke test
-DEVICES = ("auto", "cpu", "cuda", "mps")
-
-
-@dataclass
-class ReproduceOptions:
-    """What one reproduce run asks of every task and experiment (a task's ``reproduce`` hook receives it)."""
-
-    checkpoints: Path  # folder for the checkpoints trained here
-    seed: int = 0
-    device: torch.device = torch.device("cpu")
-    quick: bool = False
-    progress: bool = True
-    git: dict | None = None  # the code's commit when the run started
-    seeds: tuple[int, ...] = (0, 1, 2, 3, 4)  # the seeds of a multi-seed table (Table 1)
-    shipped: bool = False  # measure the shipped checkpoints of the tasks named, train nothing
+__all__ = [
+    "entry_names",
+    "check_names",
+    "resolve_device",
+    "check_seeds",
+    "reproduce_entry",
+    "reproduce",
+]
 
 
-
-
-@dataclass(frozen=True)
-class Experiment:
-    """A table the book reproduces that is not one task: many small models, only their measurements kept."""
-
-    name: str
-    summary: str
-    chapter: str
-    run: Callable[[ReproduceOptions], dict]  # -> {"rows": [...], ...}
-
-
-# ------------------------------------------------------------------------------------------------ tasks
-def checkpoint_record(path: Path) -> dict:
-    """Where a reproduced checkpoint is, its SHA-256, and whether it is byte-identical to the shipped one."""
-    weights = Path(path).with_suffix(".pt")
-    if not weights.is_file():
-        return {"path": str(weights), "sha256": None}
-    digest = hashlib.sha256(weights.read_bytes()).hexdigest()
-    shipped = checkpoint_path(Path(path).name).with_suffix(".pt")
-    record = {"path": display_path(weights), "sha256": digest}
-    if shipped.is_file() and shipped.resolve() != weights.resolve():
-        record["identical_to_shipped"] = hashlib.sha256(shipped.read_bytes()).hexdigest() == digest
-    return record
-
-
-def train_and_evaluate(task: Task, run: ReproduceOptions) -> dict:
-    """Reproduce a task: train it from scratch (:func:`~nee_lite.cli.registry.train_task`), then its table, the
-    one its card records (the rows ``nee-lite evaluate`` prints). A task that trains nothing of its own is only
-    evaluated (:func:`evaluate_only`). A training error is an error, never a result."""
-    if task.recipe is None:
-        return evaluate_only(task, run)
-    device = run.device if task.gpu else torch.device("cpu")
-    card = train_task(task, run.checkpoints, seed=run.seed, steps=QUICK_STEPS if run.quick else None,
-                      progress=run.progress, device=device, quick=run.quick)
-    return {"rows": card["accuracy"], "train_wall_time_s": card["wall_time_s"], "steps": card["steps"],
-            "trained_on": card["device"], "checkpoint": checkpoint_record(run.checkpoints / task.name)}
-
-
-def evaluate_only(task: Task, run: ReproduceOptions) -> dict:
-    """Measure a task that trains nothing (Dijkstra and Prim compose the sorting and addition engines): with the
-    checkpoints reproduced in this run where they are all there, else (``--tasks`` named it alone) with the shipped
-    ones; the entry says which."""
-    needs = task.composes
-    reproduced = all((run.checkpoints / name).with_suffix(".pt").is_file() for name in needs)
-    folder, source = ((run.checkpoints, "checkpoints reproduced in this run") if reproduced
-                      else (checkpoint_path(task.name).parent, "shipped checkpoints (data/checkpoints)"))
-    return {"rows": evaluate_task(task, folder / task.name), "trained": False,
-            "note": f"{task.name} trains nothing: it composes the {' and '.join(needs)} engines",
-            "evaluated_with": source, "train_wall_time_s": None}
-
-
-def evaluate_shipped(task: Task, run: ReproduceOptions) -> dict:
-    """Measure a task's shipped checkpoint (``data/checkpoints``), training nothing: the table ``nee-lite evaluate``
-    prints, with the checkpoint's SHA-256 and, from its card, the seed and the training time it was trained with.
-    For the models too slow to retrain in a reproduce run (the Learning-to-Execute LSTMs take 35 to 54 minutes)."""
-    path = checkpoint_path(task.name)
-    card_file = path.with_suffix(".json")
-    card = json.loads(card_file.read_text()) if card_file.is_file() else {}
-    entry = {"rows": evaluate_task(task, path), "trained": False, "evaluated_with": "shipped checkpoint",
-             "evaluated_checkpoint": checkpoint_record(path), "train_wall_time_s": card.get("wall_time_s")}
-    if card:
-        entry.update(seed=card.get("seed", 0), card={key: card.get(key) for key in (
-            "seed", "steps", "wall_time_s", "device", "cpu_kind", "command")})
-    return entry
-
-
-# ------------------------------------------------------------------------------------------ experiments
-def numbers_as_bits_tables(run: ReproduceOptions) -> dict:
-    """Chapter "Numbers as bits": min(a, b) with numbers held out, per encoding and share (2,000 steps each), and
-    scalar against binary at 8, 12 and 16 bits (3,000 steps each), exactly as the chapter trains them."""
-    encodings, fractions, widths = ENCODINGS, (0.25, 0.5, 0.75), (8, 12, 16)
-    heldout_train, width_train, test_pairs = HELDOUT_TRAIN, WIDTH_TRAIN, 20000
-    if run.quick:
-        encodings, fractions, widths = ("one-hot", "binary"), (0.25,), (8,)
-        heldout_train = width_train = replace(HELDOUT_TRAIN, steps=QUICK_STEPS)
-        test_pairs = 2000
-    rows = []
-    heldout_budget = replace(heldout_train, seed=run.seed)
-    for row in encodings_experiment(encodings, fractions, 8, heldout_budget, test_pairs,
-                                    device=run.device):
-        rows.append(_min_row("held-out numbers", row))
-    for bits in widths:
-        width_budget = replace(width_train, seed=run.seed)
-        for row in encodings_experiment(["scalar", "binary"], [0.25], bits,
-                                        width_budget, test_pairs, device=run.device):
-            rows.append(_min_row("number range", row))
-    return {"rows": rows, "train_wall_time_s": round(sum(row["train_seconds"] for row in rows), 1),
-            "models": len(rows), "seeds": [run.seed]}
-
-
-def _min_row(table: str, row: dict) -> dict:
-    return {"table": table, "encoding": row["encoding"], "bits": row["bits"],
-            "heldout_fraction": row["heldout_fraction"], "seen_exact_match": round(row["seen_accuracy"], 6),
-            "heldout_exact_match": round(row["heldout_accuracy"], 6), "train_seconds": round(row["train_seconds"], 2)}
-
-
-def addition_heldout_table(run: ReproduceOptions) -> dict:
-    """The paper's Table 2: one single addition engine per (count of allowed numbers, seed), 5 seeds, the recipe
-    :data:`nee_lite.engines.arithmetic.TABLE_2` (chosen on validation numbers), tested on every pair with a
-    held-out number. On the CPU the engines train one per core, each on one thread, in fresh processes: the same
-    engines as one process would train, bit for bit."""
-    config, budget = TABLE_2.model, TABLE_2.train
-    counts, seeds = PAPER_COUNTS, tuple(run.seed + s for s in TABLE_2_SEEDS)
-    if run.quick:
-        counts, seeds = (256, 64), (run.seed,)
-        budget = replace(budget, steps=QUICK_STEPS, warmup_steps=5)
-    jobs = [(config, budget, count, seed) for count in counts for seed in seeds]
-    workers = min(os.cpu_count() or 1, len(jobs)) if run.device.type == "cpu" else 1
-    if workers > 1:  # one engine per core, one thread each: the same engines
-        with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
-            rows = [row for rows in pool.map(_table_2_job, jobs) for row in rows]
-    else:
-        rows = [row for job in jobs for row in _table_2_job(job, progress=run.progress, device=run.device)]
-    return {"rows": summarize_heldout(rows), "runs": rows,
-            "train_wall_time_s": round(sum(r["train_seconds"] for r in rows), 1), "models": len(rows),
-            "members": 1, "seeds": list(seeds), "weight_decays": [budget.weight_decay],
-            "train": {**budget.to_dict(), "seed": "per run"}}
-
-
-def _table_2_job(job, progress: bool = False, device="cpu") -> list[dict]:
-    """One (budget, count, seed) engine of Table 2, on one CPU thread when on the CPU."""
-    config, budget, count, seed = job
-    if torch.device(device).type == "cpu":
-        tune_cpu(threads=1)
-    return [{"weight_decay": budget.weight_decay, **row}
-            for row in table_2_experiment(config, budget, counts=(count,),
-                                          seeds=(seed,), progress=progress,
-                                          device=device)]
-
-
-def multiply_seeds_table(run: ReproduceOptions) -> dict:
-    """The shipped multiplier's recipe trained from seeds 0, 1 and 2 (each its own
-    held-out pairs), one engine per seed (``members`` stays in the record: its entries
-    have always said how many engines a seed had)."""
-    recipe, seeds = MULTIPLY, tuple(run.seed + s for s in (0, 1, 2))
-    if run.quick:
-        recipe, seeds = recipe.with_seed(0, steps=QUICK_STEPS), (run.seed,)
-    rows = seeds_experiment(recipe, seeds, progress=run.progress, device=run.device)
-    return {"rows": rows, "seeds": list(seeds), "members": 1, "models": len(rows),
-            "train_wall_time_s": round(sum(r["train_seconds"] for r in rows), 1),
-            "train": {**recipe.train.to_dict(), "seed": "per run"}}
-
-
-def seq2seq_baselines_table(run: ReproduceOptions) -> dict:
-    """Chapter "Attention collapse": the paper's one-hot seq2seq baseline, the binary one, and the binary one
-    without encoder positions, :data:`~nee_lite.engines.seq2seq.VARIANT_SEEDS` seeds each
-    (:func:`~nee_lite.engines.seq2seq.baseline_variants`)."""
-    seeds, budget, lengths = tuple(run.seed + s for s in VARIANT_SEEDS), SORT_BASELINE.train, {}
-    if run.quick:
-        seeds, budget = (run.seed,), replace(budget, steps=QUICK_STEPS, warmup_steps=5)
-        lengths = {"lengths": QUICK_BASELINE_LENGTHS}
-    result = baseline_variants(seeds=seeds, train_config=budget, progress=run.progress, device=run.device, **lengths)
-    return {**result, "train_wall_time_s": round(sum({(r["variant"], r["seed"]): r["train_seconds"]
-                                                      for r in result["runs"]}.values()), 1),
-            "models": len({(r["variant"], r["seed"]) for r in result["runs"]}), "seeds": list(seeds),
-            "train": {**budget.to_dict(), "seed": "per run"}}
-
-
-TABLE_1_SIZES = (25, 50, 75, 100, 200)  # the paper's 25 to 100, and 200
-TABLE_1_TASKS = ("selection-sort", "merge-sort", "dijkstra", "prim")  # the paper's four rows, in its order
-TABLE_1_TRAINS = ("selection-sort", "merge-sort", "add")  # what one seed trains (Dijkstra also runs the adder)
-
-
-def table_1(run: ReproduceOptions) -> dict:
-    """The paper's Table 1 over seeds: per seed, train the selection-sort engine, the merge engine and the adder
-    with their shipped recipes (:func:`~nee_lite.cli.registry.train_task`, into ``checkpoints/table-1/seed-S``),
-    then measure selection sort and merge sort on the paper's test lists (100 per size, the card's table) and
-    Dijkstra (that seed's find-min engine and adder) and Prim (its find-min engine) on the stored test graphs (100
-    per size). ``rows``: per task and size, the mean and minimum over seeds, beside the paper's number;
-    ``runs``: every seed's own numbers; ``per_seed``: each seed's times and its engines' own tables (their cards':
-    the sorters on harder lists too, the adder on its training and held-out pairs). Seed 0 is the shipped recipe
-    and seed: on the same CPU kind its checkpoints are the shipped ones, byte for byte (``per_seed[...]
-    ["checkpoints"]`` says)."""
-    runs, per_seed = [], []
-    for seed in run.seeds:
-        seed_runs, timing = _table_1_seed(run, seed)
-        runs += seed_runs
-        per_seed.append(timing)
-    rows = summarize_seeds(runs)
-    for row in rows:
-        paper = PAPER.get((row["task"], row["size"]))
-        row.update(paper=paper.value if paper else None, paper_metric=paper.metric if paper else None)
-    return {"rows": rows, "runs": runs, "per_seed": per_seed, "seeds": list(run.seeds),
-            "train_wall_time_s": round(sum(seed["train_s"] for seed in per_seed), 1),
-            "models": len(TABLE_1_TRAINS) * len(run.seeds), "paper": "Yan et al. 2020, Table 1 (section 5.1)",
-            "metrics": {"per_element": "sorting: per position of the sorted list; graphs: per node (its distance, "
-                                       "or its parent in the tree)",
-                        "exact_match": "the whole sorted list, or every distance / the exact tree of the graph"}}
-
-
-def _table_1_seed(run: ReproduceOptions, seed: int) -> tuple[list[dict], dict]:
-    """One seed of Table 1: its rows (task, size, per element, exact match) and its times and checkpoints."""
-    folder = run.checkpoints / "table-1" / f"seed-{seed}"
-    started, train, rows, checkpoints, tables = time.perf_counter(), {}, [], {}, {}
-    for name in TABLE_1_TRAINS:
-        task = TASKS[name]
-        card = train_task(task, folder, seed=seed, steps=QUICK_STEPS if run.quick else None, progress=run.progress,
-                          device=run.device if task.gpu else torch.device("cpu"), quick=run.quick)
-        train[name], tables[name] = card["wall_time_s"], card["accuracy"]
-        checkpoints[name] = checkpoint_record(folder / name)
-        if seed != 0:  # only seed 0 is the shipped recipe's seed: the others differ from the shipped on purpose
-            checkpoints[name].pop("identical_to_shipped", None)
-        rows += [{"seed": seed, "task": name, "size": row["length"], "per_element": row["per_element"],
-                  "exact_match": row["exact_match"]} for row in card["accuracy"]
-                 if row.get("test") == "paper" and row.get("length") in TABLE_1_SIZES]
-    sizes = (25,) if run.quick else TABLE_1_SIZES
-    for algorithm in ("dijkstra", "prim"):
-        graphs = graph_test_set(algorithm, sizes)
-        if run.quick:
-            graphs = {size: found[:4] for size, found in graphs.items()}
-        for row in evaluation_table(algorithm, *graph_engines(folder / algorithm, algorithm), test_set=graphs):
-            rows.append({"seed": seed, "task": algorithm, "size": row["nodes"], "per_element": row["per_node"],
-                         "exact_match": row["per_graph"],
-                         **({"is_mst": row["is_mst"]} if algorithm == "prim" else {})})
-    wall = time.perf_counter() - started
-    if run.progress:
-        print(f"table-1 seed {seed}: trained in {sum(train.values()):.0f} s, measured in {wall:.0f} s in all")
-    return rows, {"seed": seed, "train_s": round(sum(train.values()), 1), "train_s_per_model": train,
-                  "evaluate_s": round(wall - sum(train.values()), 1), "wall_s": round(wall, 1),
-                  "checkpoints": checkpoints, "tables": tables}
-
-
-def wide_graphs_table_entry(run: ReproduceOptions) -> dict:
-    """Chapter "Exact at any width": Dijkstra and Prim on the 8-bit engines composed into 16-bit ones
-    (:mod:`nee_lite.graphs.wide`), on the stored big graphs (500 and 1,000 nodes, 2 per family; ``--quick``: the
-    road-like graphs of 500 nodes), with the engines reproduced in this run where they are there, else the
-    shipped ones. Trains nothing; its rows hold the networks' seconds per graph and the load it ran under."""
-    from ..core.checkpoints import load_model
-    from ..engines.arithmetic import ArithmeticNEE
-    from ..engines.selection_sort import SelectionSortNEE
-    from ..graphs.wide import WIDE_FAMILIES, WIDE_SIZES, wide_graphs_table
-
-    needs = ("selection-sort", "add")
-    reproduced = all((run.checkpoints / name).with_suffix(".pt").is_file() for name in needs)
-    folder, source = ((run.checkpoints, "checkpoints reproduced in this run") if reproduced
-                      else (checkpoint_path("add").parent, "shipped checkpoints (data/checkpoints)"))
-    finder = load_model(folder / "selection-sort", expect=SelectionSortNEE)
-    adder = load_model(folder / "add", expect=ArithmeticNEE)
-    sizes, families = ((500,), ("road",)) if run.quick else (WIDE_SIZES, WIDE_FAMILIES)
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
-    rows = wide_graphs_table(finder, adder, sizes=sizes, families=families,
-                             log=(lambda row: print(json.dumps(row), flush=True)) if run.progress else None)
-    return {"rows": rows, "trained": False, "evaluated_with": source, "train_wall_time_s": None,
-            "load_average_at_start": load,
-            "load_average_at_end": os.getloadavg()[0] if hasattr(os, "getloadavg") else None,
-            "cpus": os.cpu_count(), "test_set": "data/test_sets/wide_graphs.json"}
-
-
-EXPERIMENTS = {
-    experiment.name: experiment for experiment in (
-        Experiment("table-1", "Table 1: selection sort, merge sort, shortest path and minimum spanning tree at 25 "
-                              "to 200 numbers or nodes, every seed's own engines (default seeds 0 to 4)",
-                   "scorecard", table_1),
-        Experiment("numbers-as-bits", "min(a, b) with numbers held out: one-hot, scalar and binary; 8 to 16 bits",
-                   "numbers_as_bits", numbers_as_bits_tables),
-        Experiment("addition-heldout",
-                   f"Table 2: addition with only some numbers allowed in training, single engines, "
-                   f"{len(TABLE_2_SEEDS)} seeds",
-                   "arithmetic", addition_heldout_table),
-        Experiment("multiply-seeds", "12-bit multiplication, the shipped recipe from 3 seeds, "
-                   "one engine each: training and held-out pairs", "arithmetic",
-                   multiply_seeds_table),
-        Experiment("seq2seq-baselines", "Figure 3: seq2seq sorters, one-hot (the paper's) and binary with and "
-                   f"without encoder positions, {len(VARIANT_SEEDS)} seeds", "attention_collapse",
-                   seq2seq_baselines_table),
-        Experiment("wide-graphs", "Dijkstra and Prim on 16-bit weights (the 8-bit engines composed), graphs "
-                   "of 500 and 1,000 nodes: geometric, road-like and the book's families",
-                   "wide_numbers", wide_graphs_table_entry),
-    )
-}
-
-
-# ------------------------------------------------------------------------------------------------- runs
+# --------------------------------------------------------------------------------------
+# runs
 def entry_names() -> list[str]:
-    """Every name ``reproduce`` knows: the tasks (as registered now) and then the experiments."""
+    """Every name ``reproduce`` knows: the tasks (as registered now) and then the
+    experiments."""
     return [*TASKS, *EXPERIMENTS]
 
 
 def check_names(names) -> list[str]:
-    """``names`` if all are known (the default: all of them), or a ``ValueError`` listing the choices."""
+    """``names`` if all are known (the default: all of them), or a ``ValueError``
+    listing the choices."""
     if not names:
         return entry_names()
     unknown = [name for name in names if name not in entry_names()]
     if unknown:
-        raise ValueError(f"unknown task {unknown[0]!r}: choose from {', '.join(entry_names())}")
+        raise ValueError(
+            f"unknown task {unknown[0]!r}: choose from {', '.join(entry_names())}"
+        )
     return list(dict.fromkeys(names))
 
 
 def resolve_device(name: str) -> torch.device:
-    """``auto`` (the best there is), ``cpu``, ``cuda`` or ``mps``; asking for one that is not here is an error."""
+    """``auto`` (the best there is), ``cpu``, ``cuda`` or ``mps``; asking for one that
+    is not here is an error."""
     if name not in DEVICES:
         raise ValueError(f"unknown device {name!r}: choose {', '.join(DEVICES)}")
     return pick_device(None if name == "auto" else name, verbose=False)
 
 
 def reproduce_entry(name: str, run: ReproduceOptions) -> dict:
-    """Train and measure one task or experiment; return its results entry (``status`` says whether it worked)."""
+    """Train and measure one task or experiment; return its results entry (``status``
+    says whether it worked)."""
     if run.device.type == "cpu":
         tune_cpu(threads=1)
     started = time.perf_counter()
     if name in EXPERIMENTS:
-        kind, summary, work = "experiment", EXPERIMENTS[name].summary, EXPERIMENTS[name].run
+        kind, summary, work = (
+            "experiment",
+            EXPERIMENTS[name].summary,
+            EXPERIMENTS[name].run,
+        )
     else:
         task = TASKS[name]
         kind, summary = "task", task.summary
-        work = lambda run: (evaluate_shipped if run.shipped else train_and_evaluate)(task, run)  # noqa: E731
+        measure = evaluate_shipped if run.shipped else train_and_evaluate
+        work = partial(measure, task)
     entry = {"kind": kind, "summary": summary, "quick": run.quick, "seed": run.seed}
     try:
         entry.update(status="measured", **work(run))
-    except ValueError as error:  # an input the run cannot take (a missing checkpoint): said, the others go on
+    # an input the run cannot take (a missing checkpoint): said, the others go on
+    except ValueError as error:
         entry.update(status="failed", error=str(error))
-    if "rows" in entry:  # every table under the one set of row keys (results.store.ROW_SCHEMA)
+    if (
+        "rows" in entry
+    ):  # every table under the one set of row keys (results.store.ROW_SCHEMA)
         entry["rows"] = schema_rows(entry["rows"])
     entry["wall_time_s"] = round(time.perf_counter() - started, 1)
     entry["environment"] = environment(run.device, run.git)
@@ -395,7 +126,8 @@ def reproduce_entry(name: str, run: ReproduceOptions) -> dict:
 
 
 def check_seeds(seeds) -> tuple[int, ...]:
-    """``seeds`` (default 0 to 4) if they are distinct and not negative, else a ``ValueError``."""
+    """``seeds`` (default 0 to 4) if they are distinct and not negative, else a
+    ``ValueError``."""
     seeds = tuple(seeds) if seeds else ReproduceOptions.seeds
     if any(seed < 0 for seed in seeds):
         raise ValueError(f"--seeds must not be negative, got {min(seeds)}")
@@ -404,49 +136,93 @@ def check_seeds(seeds) -> tuple[int, ...]:
     return seeds
 
 
-def reproduce(names=None, device: str = "auto", quick: bool = False, out: Path | None = None, seed: int = 0,
-              progress: bool = True, command: str | None = None, log=print, seeds=None,
-              shipped: bool = False) -> Path:
-    """Reproduce ``names`` (default: everything) and update their entries in ``out/results.json``.
+def reproduce(
+    names=None,
+    device: str = "auto",
+    quick: bool = False,
+    out: Path | None = None,
+    seed: int = 0,
+    progress: bool = True,
+    command: str | None = None,
+    log=print,
+    seeds=None,
+    shipped: bool = False,
+) -> Path:
+    """Reproduce ``names`` (default: everything) and update their entries in
+    ``out/results.json``.
 
-    ``out`` defaults to ``data/`` (checkpoints into ``data/reproduced/``, never over ``data/checkpoints/``); with
-    ``quick`` it defaults to a new temporary folder, and ``data/`` is refused. The file is rewritten after each
-    entry, so an interrupted run keeps what it finished. Returns the results file's path. ``seeds``: those of the
-    multi-seed tables (``table-1``; default 0 to 4). ``shipped``: train nothing, measure the shipped checkpoints of
-    the tasks named (default: every task).
+    ``out`` defaults to ``data/`` (checkpoints into ``data/reproduced/``, never over
+    ``data/checkpoints/``); with ``quick`` it defaults to a new temporary folder, and
+    ``data/`` is refused. The file is rewritten after each entry, so an interrupted run
+    keeps what it finished. Returns the results file's path. ``seeds``: those of the
+    multi-seed tables (``table-1``; default 0 to 4). ``shipped``: train nothing, measure
+    the shipped checkpoints of the tasks named (default: every task).
     """
-    names, seeds = check_names(names or (list(TASKS) if shipped else None)), check_seeds(seeds)
+    names, seeds = (
+        check_names(names or (list(TASKS) if shipped else None)),
+        check_seeds(seeds),
+    )
     if shipped and (experiments := [name for name in names if name in EXPERIMENTS]):
-        raise ValueError(f"--shipped measures the shipped checkpoints of tasks; {experiments[0]} is an experiment "
-                         "that trains its own models")
+        raise ValueError(
+            f"--shipped measures the shipped checkpoints of tasks; {experiments[0]} "
+            "is an experiment "
+            "that trains its own models"
+        )
     if shipped and quick:
-        raise ValueError("--shipped trains nothing, so --quick has nothing to shorten; drop one of them")
+        raise ValueError(
+            "--shipped trains nothing, so --quick has nothing to shorten; drop one of "
+            "them"
+        )
     target = resolve_device(device)
     if quick and out is not None and Path(out).resolve() == data_dir().resolve():
-        raise ValueError("--quick results are a smoke test and never go into data/; choose another --out")
+        raise ValueError(
+            "--quick results are a smoke test and never go into data/; choose another "
+            "--out"
+        )
     if out is None:
         out = Path(tempfile.mkdtemp(prefix="nee-lite-quick-")) if quick else data_dir()
     path = results_path(out)
-    run = ReproduceOptions(checkpoints=Path(out) / "reproduced", seed=seed,
-                           device=target, quick=quick, progress=progress,
-                           git=git_commit(), seeds=seeds, shipped=shipped)
-    results = migrate_results(read_results(path))  # an older file's rows under today's keys (ROW_SCHEMA)
-    results["about"] = ("Measured by `nee-lite reproduce` (nee_lite/reproduce.py); book/scorecard.ipynb renders it. "
-                        "Each entry says how, where and when it was measured.")
-    log(f"reproducing {len(names)} of {len(entry_names())} on {device_name(target)}"
-        f"{' (quick smoke test)' if quick else ''}; results: {path}")
+    run = ReproduceOptions(
+        checkpoints=Path(out) / "reproduced",
+        seed=seed,
+        device=target,
+        quick=quick,
+        progress=progress,
+        git=git_commit(),
+        seeds=seeds,
+        shipped=shipped,
+    )
+    results = migrate_results(
+        read_results(path)
+    )  # an older file's rows under today's keys (ROW_SCHEMA)
+    results["about"] = (
+        "Measured by `nee-lite reproduce` (nee_lite/reproduce.py); "
+        "book/scorecard.ipynb renders it. "
+        "Each entry says how, where and when it was measured."
+    )
+    log(
+        f"reproducing {len(names)} of {len(entry_names())} on {device_name(target)}"
+        f"{' (quick smoke test)' if quick else ''}; results: {path}"
+    )
     failed = []
     for name in names:
         entry = reproduce_entry(name, run)
-        entry["command"] = command or f"nee-lite reproduce --tasks {name}" + (" --quick" if quick else "") + (
-            " --shipped" if shipped else "")
+        entry["command"] = command or f"nee-lite reproduce --tasks {name}" + (
+            " --quick" if quick else ""
+        ) + (" --shipped" if shipped else "")
         results["entries"][name] = entry
         write_results(path, results, entry_names())
         if entry["status"] == "failed":
             failed.append(name)
             log(f"{name}: FAILED: {entry['error']}")
         else:
-            log(f"{name}: measured in {entry['wall_time_s']} s (training {entry.get('train_wall_time_s')} s)")
+            log(
+                f"{name}: measured in {entry['wall_time_s']} s (training "
+                f"{entry.get('train_wall_time_s')} s)"
+            )
     if failed:
-        raise ValueError(f"{len(failed)} of {len(names)} failed ({', '.join(failed)}); the others are in {path}")
+        raise ValueError(
+            f"{len(failed)} of {len(names)} failed ({', '.join(failed)}); the others "
+            f"are in {path}"
+        )
     return path

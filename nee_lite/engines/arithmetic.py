@@ -403,7 +403,6 @@ def table_2_experiment(
     return rows
 
 
-
 def summarize_heldout(rows: list[dict]) -> list[dict]:
     """Table 2 per count (and weight decay, where the rows say it): mean, minimum and
     maximum over the seeds of the single engines' exact match on the test pairs, the

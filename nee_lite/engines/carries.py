@@ -111,8 +111,8 @@ def adder_states(
 
 
 def margins(logits: torch.Tensor) -> torch.Tensor:
-    """Per pair, the smallest |logit| over all output bits (flag and value bits): the
-    least certain one's distance from flipping."""
+    """Per pair, the smallest ``|logit|`` over all output bits (flag and value bits):
+    the least certain one's distance from flipping."""
     return logits.abs().min(1).values
 
 

@@ -1,5 +1,5 @@
-"""Chapter "Training on a GPU": the sorting NEE's training, rebuilt so that a GPU has
-enough to do.
+"""Chapter "Preparing to train on a GPU": the sorting NEE's training, rebuilt so
+that a GPU has enough to do.
 
 A GPU is fast only when it gets large pieces of work without waiting for Python. The
 book's training loop draws each batch in Python on the CPU (one list at a time, see

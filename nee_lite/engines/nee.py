@@ -313,8 +313,8 @@ def train_masked_engine(
     (``mask_steps`` steps), then both assembled into a ``model_class`` on ``device``.
     Returns the model and both :class:`~nee_lite.core.training.TrainResult`.
 
-    ``loss_fn`` and ``compile`` let chapter "Training on a GPU" train under mixed
-    precision and ``torch.compile``; the mask network always trains plainly.
+    ``loss_fn`` and ``compile`` let chapter "Preparing to train on a GPU" train under
+    mixed precision and ``torch.compile``; the mask network always trains plainly.
     """
     torch.manual_seed(train_config.seed)
     engine = NEE(config).to(device)

@@ -467,9 +467,9 @@ def plot_graph_scores(
     ax = ax or plt.subplots(figsize=(7, 3.8))[1]
     nodes = [row["nodes"] for row in rows]
     styles = [
-        dict(marker="o", ms=6, color=COLORS["nee"]),
-        dict(marker="s", ms=11, mfc="none", color="#2ca02c"),
-        dict(marker="D", ms=8, mfc="none", color="#9467bd"),
+        dict(marker="o", ms=5, color=COLORS["nee"]),
+        dict(marker="s", ms=9, mfc="none", color="#2ca02c"),
+        dict(marker="D", ms=15, mfc="none", color="#9467bd"),
     ]
     curves = [
         (label, nodes, [row[key] for row in rows]) for key, label in metrics.items()
@@ -484,8 +484,16 @@ def plot_graph_scores(
         [("*", "#7f7f7f"), ("P", COLORS["baseline"]), ("X", "#ff7f0e")],
     ):
         xs, ys = zip(*points)
-        ax.scatter(
-            xs, ys, marker=marker, s=110, zorder=3, color=color, alpha=0.8, label=label
+        ax.scatter(  # hollow and on top, so that equal scores do not hide them
+            xs,
+            ys,
+            marker=marker,
+            s=260,
+            zorder=5,
+            facecolors="none",
+            edgecolors=color,
+            linewidths=1.5,
+            label=label,
         )
     ax.axvline(
         train_nodes,
@@ -496,7 +504,8 @@ def plot_graph_scores(
     ax.set_xlabel("nodes per graph")
     ax.set_ylabel("accuracy")
     ax.set_ylim(0.8, 1.02)
-    ax.legend(fontsize=8, loc="lower right")  # the published markers sit at the left
+    # outside the axes, so that no marker (the CLRS point sits low) hides under it
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1))
     return ax
 
 

@@ -73,7 +73,10 @@ PAPER: dict[tuple, Reference] = {
     },
     **{
         ("prim", n): Reference(
-            1.0, YAN, _TABLE_1, "per graph (the whole tree is a minimum spanning tree)"
+            1.0,
+            YAN,
+            _TABLE_1,
+            "per graph (the whole tree is a minimum spanning tree)",
         )
         for n in (25, 50, 75, 100)
     },

@@ -236,6 +236,19 @@ LINES: list[ScorecardLine] = [
     *_graph_lines("Prim", "prim", "minimum spanning tree", "mst-prim"),
     *[
         ScorecardLine(
+            "Exact at any width",
+            f"{name}, 16-bit weights, graphs of {n} nodes (12 families)",
+            "wide-graphs",
+            {"algorithm": algorithm, "family": "all", "size": n},
+        )
+        for algorithm, name in (
+            ("dijkstra", "shortest paths"),
+            ("prim", "minimum spanning tree"),
+        )
+        for n in (500, 1000)
+    ],
+    *[
+        ScorecardLine(
             "Neural Programmer-Interpreters",
             f"NPI addition, {digits} digits (trained on at most {_NPI_DIGITS})",
             "npi-add",
@@ -286,6 +299,7 @@ CHAPTERS = {
     "Learning arithmetic": "arithmetic",
     "Dijkstra": "dijkstra",
     "Prim": "prim",
+    "Exact at any width": "wide_numbers",
     "Neural Programmer-Interpreters": "npi",
     "NPI: sorting": "npi_sorting",
     "Learning to Execute": "learning_to_execute",
@@ -386,10 +400,11 @@ def _mean_min_cell(value, mean) -> str:
     )
 
 
-def headline_html(rows: list[dict]) -> str:
+def headline_html(rows: list[dict], numbered: bool = False) -> str:
     """:func:`headline`'s rows as the scorecard's HTML table: the sentence, its chapter
     (a link), ours per element and as whole-output exact match (over seeds: the minimum,
     the mean beside it), what ours stands for, and the paper's number on its own metric.
+    ``numbered``: a first column numbers the rows from 1, as the figure does.
     """
     head = (
         "What is measured",
@@ -399,12 +414,14 @@ def headline_html(rows: list[dict]) -> str:
         "Of",
         "Paper",
     )
+    if numbered:
+        head = ("#", *head)
     lines = [
         '<table class="scorecard">',
         "<thead><tr>" + "".join(f"<th>{h}</th>" for h in head) + "</tr></thead>",
         "<tbody>",
     ]
-    for row in rows:
+    for number, row in enumerate(rows, 1):
         ours = row["ours"]
         paper = (
             "—"
@@ -426,6 +443,8 @@ def headline_html(rows: list[dict]) -> str:
             escape(ours.get("scope", "")),
             escape(paper),
         )
+        if numbered:
+            cells = (str(number), *cells)
         lines.append("<tr>" + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>")
     return "\n".join(lines + ["</tbody>", "</table>"])
 
