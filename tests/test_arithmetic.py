@@ -321,17 +321,8 @@ def test_cli_train_and_evaluate(tmp_path, capsys):
         ("multiply", '[["7", 2]]', "item 0: '7' is not a number"),
     ],
 )
-def test_cli_errors_are_one_line_and_exit_2(tmp_path, capsys, task, content, message):
-    source = tmp_path / "input.json"
-    source.write_text(content)
-    assert main(["run", task, "--input", str(source)]) == 2
-    out, err = capsys.readouterr()
-    assert (
-        out == ""
-        and err.count("\n") == 1
-        and err.startswith("nee-lite: error:")
-        and message in err
-    )
+def test_cli_errors_are_one_line_and_exit_2(cli_refuses, task, content, message):
+    cli_refuses(["run", task], message, content)
 
 
 def test_cli_refuses_the_wrong_checkpoint(tmp_path, capsys):

@@ -131,19 +131,12 @@ def test_every_task_and_experiment_can_be_named():
         (["--out", str(data_dir())], "never go into data/"),
     ],
 )
-def test_errors_are_one_line_and_exit_2(capsys, argv, message):
+def test_errors_are_one_line_and_exit_2(cli_refuses, argv, message):
     import torch
 
     if "cuda" in argv and torch.cuda.is_available():
         pytest.skip("this machine has a GPU")
-    code = main(["reproduce", "--quick", *argv])
-    _, err = capsys.readouterr()
-    assert (
-        code == 2
-        and err.count("\n") == 1
-        and err.startswith("nee-lite: error:")
-        and message in err
-    )
+    cli_refuses(["reproduce", "--quick", *argv], message)
 
 
 def test_a_broken_results_file_is_refused_clearly(tmp_path):
@@ -340,15 +333,10 @@ def test_table_1_trains_every_seed_with_the_shipped_recipes_and_summarizes_over_
         (["--tasks", "table-1", "--shipped"], "table-1 is an experiment"),
     ],
 )
-def test_bad_seeds_and_shipped_experiments_are_one_line_errors(capsys, argv, message):
-    code = main(["reproduce", "--device", "cpu", *argv])
-    _, err = capsys.readouterr()
-    assert (
-        code == 2
-        and err.count("\n") == 1
-        and err.startswith("nee-lite: error:")
-        and message in err
-    )
+def test_bad_seeds_and_shipped_experiments_are_one_line_errors(
+    cli_refuses, argv, message
+):
+    cli_refuses(["reproduce", "--device", "cpu", *argv], message)
 
 
 def test_shipped_measures_the_shipped_checkpoint_and_trains_nothing(tmp_path):
