@@ -1,7 +1,9 @@
 """Test lists follow the paper's recipe and the sorting score is strict."""
 
+import pytest
 import torch
 
+from nee_lite.core.checkpoints import checkpoint_path, load_model
 from nee_lite.engines.lists import (
     all_equal_lists,
     descending_lists,
@@ -101,3 +103,14 @@ def test_stored_test_sets_are_what_the_generator_makes():
     assert all(
         row["lists"] == lists.tolist() for row, (_, _, lists) in zip(stored, generated)
     )
+
+
+@pytest.mark.parametrize("task", ["selection-sort", "merge-sort"])
+def test_shipped_sorting_engines_are_exact_on_long_and_duplicate_lists(task):
+    engine = load_model(checkpoint_path(task))
+    for lists in (
+        paper_test_lists(100, count=20, seed=5),
+        duplicate_lists(60, count=20, seed=5),
+    ):
+        outputs = engine.execute(lists).outputs
+        assert score_sorted(outputs, lists.tolist())["exact_match"] == 1.0
