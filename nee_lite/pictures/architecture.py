@@ -23,6 +23,7 @@ import matplotlib.pyplot as plt
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
 from ..core.checkpoints import checkpoint_path, read_card
+from .style import text_box
 
 __all__ = ["ROLE_COLORS", "plot_nee_architecture", "plot_seq2seq_architecture"]
 
@@ -37,29 +38,25 @@ ROLE_COLORS = {
 _EDGE = "#333333"
 
 
+_BOX_STYLE = dict(
+    boxstyle="round,pad=0.02,rounding_size=0.12", edgecolor=_EDGE, linewidth=1.1
+)
+
+
 def _box(ax, x, y, width, height, text, role="learned", size=9.5):
     """A rounded box with its lower-left corner at ``(x, y)``; returns its centre."""
-    ax.add_patch(
-        FancyBboxPatch(
-            (x, y),
-            width,
-            height,
-            boxstyle="round,pad=0.02,rounding_size=0.12",
-            facecolor=ROLE_COLORS[role],
-            edgecolor=_EDGE,
-            linewidth=1.1,
-        )
-    )
-    ax.text(
-        x + width / 2,
-        y + height / 2,
+    return text_box(
+        ax,
+        x,
+        y,
+        width,
+        height,
         text,
-        ha="center",
-        va="center",
         fontsize=size,
         wrap=True,
+        facecolor=ROLE_COLORS[role],
+        **_BOX_STYLE,
     )
-    return x + width / 2, y + height / 2
 
 
 def _arrow(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
+from matplotlib.patches import FancyBboxPatch
 
 __all__ = [
     "COLORS",
@@ -21,6 +22,7 @@ __all__ = [
     "plot_attention",
     "plot_accuracy_vs_length",
     "plot_embedding_pca_3d",
+    "text_box",
 ]
 
 COLORS = {
@@ -222,3 +224,26 @@ def plot_embedding_pca_3d(
     if title:
         ax.set_title(title, fontsize=10)
     return ax
+
+
+def text_box(
+    ax, x, y, width, height, text, *, fontsize, zorder=None, wrap=False, **box
+):
+    """A box of the diagrams with its lower-left corner at ``(x, y)`` and ``text``
+    centred in it; returns its centre. ``box``: the FancyBboxPatch's style (boxstyle,
+    facecolor, edgecolor, linewidth). With ``zorder``, the box is drawn at that layer
+    and its text one above."""
+    box_layer = {} if zorder is None else {"zorder": zorder}
+    text_layer = {} if zorder is None else {"zorder": zorder + 1}
+    ax.add_patch(FancyBboxPatch((x, y), width, height, **box, **box_layer))
+    centre = x + width / 2, y + height / 2
+    ax.text(
+        *centre,
+        text,
+        ha="center",
+        va="center",
+        fontsize=fontsize,
+        wrap=wrap,
+        **text_layer,
+    )
+    return centre
