@@ -227,16 +227,8 @@ def plot_nee_architecture(
         )
         _arrow(ax, (embed[0], 4.85), (encoder[0], 4.4))
         _arrow(ax, (2.75, 6.4), (3.15, 4.2), "mask", curve=-0.2, offset=(0.4, 0.2))
-        _box(
-            ax,
-            0.2,
-            1.65,
-            3.0,
-            0.85,
-            "encoded set\n(one state per position)",
-            role="data",
-        )
-        _arrow(ax, (encoder[0], 3.05), (encoder[0], 2.55))
+        column_bottom = (encoder[0], 3.05)
+        column_output = "encoded set\n(one state per position)"
     else:
         ax.text(
             1.7,
@@ -249,16 +241,10 @@ def plot_nee_architecture(
             color="#555555",
             bbox=dict(boxstyle="round,pad=0.15", facecolor="white", edgecolor="none"),
         )
-        _box(
-            ax,
-            0.2,
-            1.65,
-            3.0,
-            0.85,
-            "embedded set\n(one vector per number)",
-            role="data",
-        )
-        _arrow(ax, (embed[0], 4.85), (embed[0], 2.55))
+        column_bottom = (embed[0], 4.85)
+        column_output = "embedded set\n(one vector per number)"
+    _box(ax, 0.2, 1.65, 3.0, 0.85, column_output, role="data")
+    _arrow(ax, column_bottom, (column_bottom[0], 2.55))
     _legend(ax, 0.3, 1.2, ["learned", "rule", "data", "hand"])
     name = config if isinstance(config, str) else "this engine"
     notes = [
