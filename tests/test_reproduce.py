@@ -21,23 +21,16 @@ from nee_lite.engines.arithmetic import ADD, TABLE_2
 from nee_lite.results.store import row_problems, schema_rows
 
 
+def run_to(out, command):
+    """``nee-lite <command> --out <out>``; returns the exit status."""
+    return main([*command.split(), "--out", str(out)])
+
+
 @pytest.fixture(scope="module")
 def quick_results(tmp_path_factory):
     out = tmp_path_factory.mktemp("reproduce")
     assert (
-        main(
-            [
-                "reproduce",
-                "--quick",
-                "--device",
-                "cpu",
-                "--tasks",
-                "min-of-two",
-                "numbers-as-bits",
-                "--out",
-                str(out),
-            ]
-        )
+        run_to(out, "reproduce --quick --device cpu --tasks min-of-two numbers-as-bits")
         == 0
     )
     return out
@@ -85,21 +78,7 @@ def test_naming_tasks_updates_only_their_entries(quick_results, tmp_path):
     before = read_results(quick_results / "results.json")
     before["entries"]["numbers-as-bits"]["marker"] = "kept"
     path.write_text(json.dumps(before))
-    assert (
-        main(
-            [
-                "reproduce",
-                "--quick",
-                "--device",
-                "cpu",
-                "--tasks",
-                "min-of-two",
-                "--out",
-                str(tmp_path),
-            ]
-        )
-        == 0
-    )
+    assert run_to(tmp_path, "reproduce --quick --device cpu --tasks min-of-two") == 0
     after = read_results(path)
     assert after["entries"]["numbers-as-bits"]["marker"] == "kept"
     dates = [
@@ -193,21 +172,7 @@ def test_a_training_error_is_an_error_not_a_result(tmp_path):
 def test_train_takes_a_device_and_refuses_one_that_is_not_here(capsys, tmp_path):
     import torch
 
-    assert (
-        main(
-            [
-                "train",
-                "min-of-two",
-                "--steps",
-                "2",
-                "--device",
-                "auto",
-                "--out",
-                str(tmp_path),
-            ]
-        )
-        == 0
-    )
+    assert run_to(tmp_path, "train min-of-two --steps 2 --device auto") == 0
     assert json.loads((tmp_path / "min-of-two.json").read_text())["device"] in (
         "cpu",
         "cuda",
@@ -251,21 +216,7 @@ def test_table_1_trains_every_seed_with_the_shipped_recipes_and_summarizes_over_
     tmp_path,
 ):
     assert (
-        main(
-            [
-                "reproduce",
-                "--quick",
-                "--device",
-                "cpu",
-                "--tasks",
-                "table-1",
-                "--seeds",
-                "0",
-                "3",
-                "--out",
-                str(tmp_path),
-            ]
-        )
+        run_to(tmp_path, "reproduce --quick --device cpu --tasks table-1 --seeds 0 3")
         == 0
     )
     entry = read_results(tmp_path / "results.json")["entries"]["table-1"]
@@ -344,21 +295,7 @@ def test_shipped_measures_the_shipped_checkpoint_and_trains_nothing(tmp_path):
 
     from nee_lite.core.checkpoints import checkpoint_path
 
-    assert (
-        main(
-            [
-                "reproduce",
-                "--shipped",
-                "--tasks",
-                "min-of-two",
-                "--device",
-                "cpu",
-                "--out",
-                str(tmp_path),
-            ]
-        )
-        == 0
-    )
+    assert run_to(tmp_path, "reproduce --shipped --tasks min-of-two --device cpu") == 0
     entry = read_results(tmp_path / "results.json")["entries"]["min-of-two"]
     shipped = checkpoint_path("min-of-two")
     card = json.loads(shipped.with_suffix(".json").read_text())
