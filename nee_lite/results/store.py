@@ -75,9 +75,8 @@ def git_commit() -> dict:
         return {"commit": None, "changed_files": None}
 
 
-def environment(device: torch.device, git: dict | None = None) -> dict:
-    """Where and with what a measurement ran (``git``: a :func:`git_commit` taken when
-    the run started)."""
+def _machine(device: torch.device) -> dict:
+    """The device and its name, CPU kind, threads, torch and Python versions."""
     return {
         "device": device.type,
         "device_name": device_name(device),
@@ -85,6 +84,14 @@ def environment(device: torch.device, git: dict | None = None) -> dict:
         "threads": torch.get_num_threads(),
         "torch": torch.__version__,
         "python": platform.python_version(),
+    }
+
+
+def environment(device: torch.device, git: dict | None = None) -> dict:
+    """Where and with what a measurement ran (``git``: a :func:`git_commit` taken when
+    the run started)."""
+    return {
+        **_machine(device),
         "platform": platform.platform(),
         "git": git if git is not None else git_commit(),
         "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -95,14 +102,8 @@ def benchmark_environment(device: torch.device | str = "cpu") -> dict:
     """Where a benchmark ran, flat, for the top of its record: device and its name, CPU
     kind, threads, torch and Python versions, date. Every script in ``benchmarks/``
     writes these through this function."""
-    device = torch.device(device)
     return {
-        "device": device.type,
-        "device_name": device_name(device),
-        "cpu_kind": cpu_kind(),
-        "threads": torch.get_num_threads(),
-        "torch": torch.__version__,
-        "python": platform.python_version(),
+        **_machine(torch.device(device)),
         "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
     }
 
