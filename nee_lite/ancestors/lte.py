@@ -393,14 +393,10 @@ def train_lte(
             )
         )
 
-    def loss_fn(net, examples):
-        loss, hits, keep = teacher_forced(net, examples)
-        return loss, {"per_character": (hits.sum() / keep.sum()).item()}
-
     result = train(
         model,
         make_batch,
-        loss_fn,
+        _per_character_loss,
         train_config,
         device=device,
         description=f"LSTM, {curriculum}",
@@ -410,6 +406,13 @@ def train_lte(
     check(model)
     run.lr_scale = scale[0]
     return model, result, run
+
+
+def _per_character_loss(net: CharSeq2Seq, examples: list[Example]):
+    """The training loss: teacher-forced cross-entropy, with the share of characters
+    right as the logged metric."""
+    loss, hits, keep = teacher_forced(net, examples)
+    return loss, {"per_character": (hits.sum() / keep.sum()).item()}
 
 
 @torch.no_grad()
@@ -481,14 +484,10 @@ def train_memorization(
             for _ in range(train_config.batch_size)
         ]
 
-    def loss_fn(net, examples):
-        loss, hits, keep = teacher_forced(net, examples)
-        return loss, {"per_character": (hits.sum() / keep.sum()).item()}
-
     result = train(
         model,
         make_batch,
-        loss_fn,
+        _per_character_loss,
         train_config,
         description=f"copy, {input_name(model_config)}",
         progress=progress,
