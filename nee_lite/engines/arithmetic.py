@@ -238,6 +238,14 @@ def heldout_split(
             torch.empty(0, dtype=torch.long),
         )
     allowed, heldout = allowed_numbers(count, codec, seed)
+    return _numbers_split(allowed, heldout, operation, codec)
+
+
+def _numbers_split(
+    allowed: torch.Tensor, heldout: torch.Tensor, operation: str, codec: NumberCodec
+) -> ArithmeticSplit:
+    """Train on the pairs of ``allowed`` numbers (with infinity for addition); test on
+    the pairs of one ``heldout`` number and one seen number, in either order."""
     seen = (
         torch.cat([allowed, torch.tensor([codec.end])])
         if operation == "add"
@@ -282,15 +290,7 @@ def validation_split(
     order = split.allowed[torch.randperm(len(split.allowed), generator=generator)]
     n_valid = max(1, round(fraction * len(order)))
     valid, kept = order[:n_valid].sort().values, order[n_valid:].sort().values
-    seen = torch.cat([kept, torch.tensor([codec.end])]) if operation == "add" else kept
-    train = valid_pairs(seen, seen, operation, codec)
-    test = torch.cat(
-        [
-            valid_pairs(valid, seen, operation, codec),
-            valid_pairs(seen, valid, operation, codec),
-        ]
-    )
-    return ArithmeticSplit(train, test, kept, valid)
+    return _numbers_split(kept, valid, operation, codec)
 
 
 # --------------------------------------------------------------------------------------
@@ -401,7 +401,6 @@ def table_2_experiment(
                 }
             )
     return rows
-
 
 
 def summarize_heldout(rows: list[dict]) -> list[dict]:
