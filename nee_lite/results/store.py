@@ -29,6 +29,7 @@ __all__ = [
     "write_results",
     "display_path",
     "write_cpu_record",
+    "write_json",
     "cpu_environment",
     "benchmark_environment",
     "checkpoint_hashes",
@@ -135,10 +136,15 @@ def write_cpu_record(path: Path, benchmark: str, command: str, **body) -> dict:
     then ``body`` (its runs and summary; a key of ``body`` that is also one of the
     environment's replaces it). Returns the record."""
     record = {"benchmark": benchmark, "command": command, **cpu_environment(), **body}
+    write_json(path, record, indent=2)
+    return record
+
+
+def write_json(path: Path, value, indent: int = 1) -> None:
+    """Write ``value`` as JSON (and a final newline) to ``path``, making its folder."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(record, indent=2) + "\n")
-    return record
+    path.write_text(json.dumps(value, indent=indent) + "\n")
 
 
 def results_path(out: Path) -> Path:
