@@ -343,6 +343,21 @@ def evaluate_pairs(model: ArithmeticNEE, pairs: torch.Tensor) -> dict:
     }
 
 
+def _train_and_score(
+    config: ArithmeticConfig,
+    split: ArithmeticSplit,
+    train_config: TrainConfig,
+    progress: bool,
+    device,
+) -> tuple[TrainResult, dict, dict]:
+    """Train one engine on ``split``'s training pairs; return its training result and
+    its :func:`evaluate_pairs` on the training pairs and on the test pairs."""
+    model, result = train_arithmetic(
+        config, split.train, train_config, progress, device
+    )
+    return result, evaluate_pairs(model, split.train), evaluate_pairs(model, split.test)
+
+
 #: The paper's Table 2 (Yan et al. 2020, section 5.2): numbers allowed as training
 #: operands -> test accuracy.
 PAPER_TABLE_2 = {256: 1.0, 224: 1.0, 192: 1.0, 128: 1.0, 89: 1.0, 76: 0.99, 64: 0.9653}
@@ -379,12 +394,8 @@ def table_2_experiment(
     for count in counts:
         for seed in seeds:
             split = heldout_split(config.operation, codec, count=count, seed=seed)
-            model, result = train_arithmetic(
-                config, split.train, replace(train_config, seed=seed), progress, device
-            )
-            test, fit = (
-                evaluate_pairs(model, split.test),
-                evaluate_pairs(model, split.train),
+            result, fit, test = _train_and_score(
+                config, split, replace(train_config, seed=seed), progress, device
             )
             rows.append(
                 {
@@ -501,12 +512,8 @@ def seeds_experiment(
     for seed in seeds:
         split = heldout_split(operation, NumberCodec(recipe.model.bits), seed=seed)
         budget = replace(recipe.train, seed=seed)
-        model, result = train_arithmetic(
-            recipe.model, split.train, budget, progress, device
-        )
-        fit, test = (
-            evaluate_pairs(model, split.train),
-            evaluate_pairs(model, split.test),
+        result, fit, test = _train_and_score(
+            recipe.model, split, budget, progress, device
         )
         rows.append(
             {
