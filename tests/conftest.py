@@ -9,6 +9,8 @@ torch's default two threads, 8.5-8.8 s with one. Before, the thread count a test
 with depended on whether an earlier test had happened to call ``tune_cpu``.
 """
 
+import json
+
 import pytest
 import torch
 
@@ -41,3 +43,17 @@ def cli_refuses(tmp_path, capsys):
         ), err
 
     return check
+
+
+@pytest.fixture
+def cli_output(tmp_path, capsys):
+    """Run ``nee-lite argv --input <file holding content>``, check it succeeds, and
+    return the JSON it printed."""
+
+    def run(argv, content):
+        source = tmp_path / "cli_input.json"
+        source.write_text(content)
+        assert main([*argv, "--input", str(source)]) == 0
+        return json.loads(capsys.readouterr().out)
+
+    return run

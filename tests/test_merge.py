@@ -154,14 +154,12 @@ def test_cli_train_evaluate_run(tmp_path, capsys):
     assert "exact_match" in out and "with 0 and 255" in out
 
 
-def test_cli_sorts_with_the_network_and_refuses_bad_input(tmp_path, capsys):
-    source = tmp_path / "lists.json"
-    source.write_text(
-        json.dumps([[5, 3, 9, 3], [1], [x % 256 for x in range(300, 0, -1)]])
-    )
-    assert main(["run", "merge-sort", "--input", str(source)]) == 0
-    out = json.loads(capsys.readouterr().out)
-    assert out == [[3, 3, 5, 9], [1], sorted(x % 256 for x in range(300, 0, -1))]
+def test_cli_sorts_with_the_network_and_refuses_bad_input(
+    tmp_path, cli_output, cli_refuses
+):
+    lists = [[5, 3, 9, 3], [1], [x % 256 for x in range(300, 0, -1)]]
+    out = cli_output(["run", "merge-sort"], json.dumps(lists))
+    assert out == [sorted(x) for x in lists]
     for content, message in (
         ("[[1, 2], []]", "item 1: the list is empty"),
         ("[[1, 300]]", "position 1"),
@@ -174,32 +172,15 @@ def test_cli_sorts_with_the_network_and_refuses_bad_input(tmp_path, capsys):
         ("[[1, 2", "not valid JSON"),
         ("[[true]]", "is not a number"),
     ):
-        source.write_text(content)
-        assert main(["run", "merge-sort", "--input", str(source)]) == 2
-        err = capsys.readouterr().err
-        assert (
-            message in err
-            and err.count("\n") == 1
-            and err.startswith("nee-lite: error:")
-        )
-    assert main(["run", "merge-sort", "--input", str(tmp_path / "missing.json")]) == 2
-    assert "cannot read input" in capsys.readouterr().err
-    assert (
-        main(["evaluate", "merge-sort", "--checkpoint", str(tmp_path / "nothing")]) == 2
+        cli_refuses(["run", "merge-sort"], message, content)
+    missing = str(tmp_path / "missing.json")
+    cli_refuses(["run", "merge-sort", "--input", missing], "cannot read input")
+    nothing = str(tmp_path / "nothing")
+    cli_refuses(
+        ["evaluate", "merge-sort", "--checkpoint", nothing], "no checkpoint card"
     )
-    assert "no checkpoint card" in capsys.readouterr().err
-    source.write_text("[[2, 1]]")
-    assert (
-        main(
-            [
-                "run",
-                "merge-sort",
-                "--input",
-                str(source),
-                "--checkpoint",
-                str(checkpoint_path("selection-sort")),
-            ]
-        )
-        == 2
-    )  # same shapes, but another model
-    assert "was saved from SelectionSortNEE, not MergeNEE" in capsys.readouterr().err
+    cli_refuses(
+        ["run", "merge-sort", "--checkpoint", str(checkpoint_path("selection-sort"))],
+        "was saved from SelectionSortNEE, not MergeNEE",  # same shapes, another model
+        "[[2, 1]]",
+    )

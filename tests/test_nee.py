@@ -7,7 +7,6 @@ import pytest
 import torch
 
 from nee_lite import NumberCodec
-from nee_lite.cli.main import main
 from nee_lite.core.checkpoints import checkpoint_path, load_model
 from nee_lite.engines.nee import NEE, NEEConfig, train_mask_network
 from nee_lite.engines.selection_sort import SelectionSortNEE, selection_states
@@ -98,25 +97,14 @@ def test_shipped_card_matches_its_measurements(shipped):
     )
 
 
-def test_cli_sorts_with_the_network_and_refuses_bad_lists(tmp_path, capsys):
-    source = tmp_path / "lists.json"
-    source.write_text(
-        json.dumps([[5, 3, 9, 3], [1], [x % 256 for x in range(600, 0, -1)]])
-    )
-    assert main(["run", "selection-sort", "--input", str(source)]) == 0
-    out = json.loads(capsys.readouterr().out)
-    assert (
-        out[0] == [3, 3, 5, 9]
-        and out[1] == [1]
-        and out[2] == sorted(x % 256 for x in range(600, 0, -1))
-    )
+def test_cli_sorts_with_the_network_and_refuses_bad_lists(cli_output, cli_refuses):
+    lists = [[5, 3, 9, 3], [1], [x % 256 for x in range(600, 0, -1)]]
+    out = cli_output(["run", "selection-sort"], json.dumps(lists))
+    assert out == [sorted(x) for x in lists]
     for content, message in (
         ("[[1, 2], []]", "item 1: the list is empty"),
         ("[[1, 300]]", "position 1"),
         ('[[1, "inf"]]', "cannot be sorted"),
         ("[3]", "item 0: expected a list"),
     ):
-        source.write_text(content)
-        assert main(["run", "selection-sort", "--input", str(source)]) == 2
-        err = capsys.readouterr().err
-        assert message in err and err.count("\n") == 1
+        cli_refuses(["run", "selection-sort"], message, content)
