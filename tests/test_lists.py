@@ -1,5 +1,7 @@
 """Test lists follow the paper's recipe and the sorting score is strict."""
 
+import json
+
 import pytest
 import torch
 
@@ -114,3 +116,26 @@ def test_shipped_sorting_engines_are_exact_on_long_and_duplicate_lists(task):
     ):
         outputs = engine.execute(lists).outputs
         assert score_sorted(outputs, lists.tolist())["exact_match"] == 1.0
+
+
+@pytest.mark.parametrize(
+    "task, longest", [("selection-sort", 600), ("merge-sort", 300)]
+)
+def test_cli_sorts_with_the_shipped_engines_and_refuses_bad_lists(
+    cli_output, cli_refuses, task, longest
+):
+    lists = [[5, 3, 9, 3], [1], [x % 256 for x in range(longest, 0, -1)]]
+    assert cli_output(["run", task], json.dumps(lists)) == [sorted(x) for x in lists]
+    for content, message in (
+        ("[[1, 2], []]", "item 1: the list is empty"),
+        ("[[1, 300]]", "position 1"),
+        ('[[1, "inf"]]', "cannot be sorted"),
+        ("[3]", "item 0: expected a list"),
+        ("[]", "non-empty JSON array"),
+        ('{"a": 1}', "non-empty JSON array"),
+        ("[[1, -2]]", "negative number"),
+        ("[[1.5]]", "is not a number"),
+        ("[[1, 2", "not valid JSON"),
+        ("[[true]]", "is not a number"),
+    ):
+        cli_refuses(["run", task], message, content)

@@ -95,16 +95,3 @@ def test_shipped_card_matches_its_measurements(shipped):
     assert all(
         row["exact_match"] == 1.0 for row in card["accuracy"] if row["length"] <= 100
     )
-
-
-def test_cli_sorts_with_the_network_and_refuses_bad_lists(cli_output, cli_refuses):
-    lists = [[5, 3, 9, 3], [1], [x % 256 for x in range(600, 0, -1)]]
-    out = cli_output(["run", "selection-sort"], json.dumps(lists))
-    assert out == [sorted(x) for x in lists]
-    for content, message in (
-        ("[[1, 2], []]", "item 1: the list is empty"),
-        ("[[1, 300]]", "position 1"),
-        ('[[1, "inf"]]', "cannot be sorted"),
-        ("[3]", "item 0: expected a list"),
-    ):
-        cli_refuses(["run", "selection-sort"], message, content)
