@@ -31,7 +31,7 @@ from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence
 
 from ..core.checkpoints import Model
-from ..core.training import Recipe, TrainConfig, train
+from ..core.training import Recipe, TrainConfig, train, unknown_choice
 from .lte_programs import PROGRAM_OPERATIONS, VOCAB, Program, sample_programs
 
 __all__ = [
@@ -219,10 +219,7 @@ class Curriculum:
 
     def __post_init__(self):
         if self.name not in CURRICULA:
-            raise ValueError(
-                f"unknown curriculum {self.name!r}: choose one of "
-                f"{', '.join(CURRICULA)}"
-            )
+            raise unknown_choice("curriculum", self.name, CURRICULA)
 
     def difficulty(self) -> tuple[int, int]:
         """``(length, nesting)`` of one training program."""

@@ -23,7 +23,7 @@ from torch import nn
 
 from ..core.checkpoints import Model
 from ..core.encoding import NumberCodec
-from ..core.training import Recipe, TrainConfig, TrainResult, train
+from ..core.training import Recipe, TrainConfig, TrainResult, train, unknown_choice
 from ..core.transformer import TransformerShape
 from .nee import NEE, NEEConfig
 
@@ -65,10 +65,7 @@ class ArithmeticConfig(TransformerShape):
 
     def __post_init__(self) -> None:
         if self.operation not in OPERATIONS:
-            raise ValueError(
-                f"unknown operation {self.operation!r}: choose one of "
-                f"{', '.join(OPERATIONS)}"
-            )
+            raise unknown_choice("operation", self.operation, OPERATIONS)
 
 
 def apply(
