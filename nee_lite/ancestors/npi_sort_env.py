@@ -35,30 +35,6 @@ import torch
 
 from .npi_env import BLANK, LEFT, RIGHT, Decision, Teacher
 
-__all__ = [
-    "SORT_PROGRAMS",
-    "SORT_PRIMITIVES",
-    "BUBBLESORT",
-    "BUBBLE",
-    "RESET",
-    "BSTEP",
-    "COMPSWAP",
-    "LSHIFT",
-    "RSHIFT",
-    "MOVE_PTR",
-    "SWAP",
-    "MAX",
-    "NEW_PROGRAMS",
-    "POINTERS",
-    "SortPad",
-    "sort_trace",
-    "describe_sort",
-    "BatchSortPad",
-    "random_arrays",
-    "parse_digit_arrays",
-    "OBSERVATION",
-]
-
 SORT_PROGRAMS = (
     "BUBBLESORT",
     "BUBBLE",
@@ -74,6 +50,22 @@ SORT_PROGRAMS = (
 BUBBLESORT, BUBBLE, RESET, BSTEP, COMPSWAP, LSHIFT, RSHIFT, MOVE_PTR, SWAP, MAX = range(
     len(SORT_PROGRAMS)
 )
+
+__all__ = [
+    "SORT_PROGRAMS",
+    "SORT_PRIMITIVES",
+    *SORT_PROGRAMS,  # each program's number, under the program's name
+    "NEW_PROGRAMS",
+    "POINTERS",
+    "SortPad",
+    "sort_trace",
+    "describe_sort",
+    "BatchSortPad",
+    "random_arrays",
+    "parse_digit_arrays",
+    "OBSERVATION",
+]
+
 NEW_PROGRAMS = (MAX,)  # learned later, with the core frozen
 SORT_PRIMITIVES = (MOVE_PTR, SWAP)
 POINTERS = ("P1", "P2", "P3")
