@@ -93,6 +93,22 @@ def _sorting_lines(chapter: str, entry: str, name: str) -> list[ScorecardLine]:
     return lines
 
 
+def _arithmetic_line(
+    label: str, entry: str, where: dict, paper: tuple
+) -> ScorecardLine:
+    """A line of the chapter "Learning arithmetic": exact match only, beside the paper's
+    number ``PAPER[paper]``."""
+    return ScorecardLine(
+        "Learning arithmetic",
+        label,
+        entry,
+        where,
+        per_element=None,
+        paper=PAPER[paper],
+        compare="exact",
+    )
+
+
 def _graph_lines(chapter: str, entry: str, name: str, clrs: str) -> list[ScorecardLine]:
     compare = "exact" if entry == "prim" else "per_element"
     lines = [
@@ -193,42 +209,27 @@ LINES: list[ScorecardLine] = [
     ],
     *_sorting_lines("Conditional masking", "selection-sort", "selection sort"),
     *_sorting_lines("Merge sort", "merge-sort", "merge sort"),
-    ScorecardLine(
-        "Learning arithmetic",
-        "8-bit addition, unseen pairs",
-        "add",
-        {"test": "held-out pairs"},
-        per_element=None,
-        paper=PAPER[("add", 256)],
-        compare="exact",
+    _arithmetic_line(
+        "8-bit addition, unseen pairs", "add", {"test": "held-out pairs"}, ("add", 256)
     ),
-    ScorecardLine(
-        "Learning arithmetic",
+    _arithmetic_line(
         "12-bit multiplication, unseen pairs",
         "multiply",
         {"test": "held-out pairs"},
-        per_element=None,
-        paper=PAPER[("multiply", 4096)],
-        compare="exact",
+        ("multiply", 4096),
     ),
-    ScorecardLine(
-        "Learning arithmetic",
+    _arithmetic_line(
         "12-bit multiplication, unseen pairs, single engines from 3 seeds",
         "multiply-seeds",
         {"operation": "multiply"},
-        per_element=None,
-        paper=PAPER[("multiply", 4096)],
-        compare="exact",
+        ("multiply", 4096),
     ),
     *[
-        ScorecardLine(
-            "Learning arithmetic",
+        _arithmetic_line(
             f"Table 2: {count} numbers allowed, single engines",
             "addition-heldout",
             {"count": count},
-            per_element=None,
-            paper=PAPER[("addition-heldout", count)],
-            compare="exact",
+            ("addition-heldout", count),
         )
         for count in PAPER_COUNTS
     ],
