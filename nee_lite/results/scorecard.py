@@ -387,6 +387,15 @@ def _mean_min_cell(value, mean) -> str:
     )
 
 
+def _html_table_start(head) -> list[str]:
+    """The first lines of a scorecard HTML table whose columns are named ``head``."""
+    return [
+        '<table class="scorecard">',
+        "<thead><tr>" + "".join(f"<th>{h}</th>" for h in head) + "</tr></thead>",
+        "<tbody>",
+    ]
+
+
 def headline_html(rows: list[dict]) -> str:
     """:func:`headline`'s rows as the scorecard's HTML table: the sentence, its chapter
     (a link), ours per element and as whole-output exact match (over seeds: the minimum,
@@ -400,11 +409,7 @@ def headline_html(rows: list[dict]) -> str:
         "Of",
         "Paper",
     )
-    lines = [
-        '<table class="scorecard">',
-        "<thead><tr>" + "".join(f"<th>{h}</th>" for h in head) + "</tr></thead>",
-        "<tbody>",
-    ]
+    lines = _html_table_start(head)
     for row in rows:
         ours = row["ours"]
         paper = (
@@ -614,11 +619,7 @@ def render_html(rows: list[dict]) -> str:
         "vs paper",
         "Trained in",
     )
-    lines = [
-        '<table class="scorecard">',
-        "<thead><tr>" + "".join(f"<th>{h}</th>" for h in head) + "</tr></thead>",
-        "<tbody>",
-    ]
+    lines = _html_table_start(head)
     chapter = None
     for row in rows:
         if row["chapter"] != chapter:
