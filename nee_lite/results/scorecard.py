@@ -70,18 +70,27 @@ class ScorecardLine:
 SIZES = (25, 50, 75, 100, 200)  # Table 1's sizes (the paper's 25 to 100) and 200
 
 
+def _table_1_line(
+    chapter: str, label: str, entry: str, n: int, **more
+) -> ScorecardLine:
+    """A line of Table 1 (the ``table-1`` entry): ``entry``'s task at size ``n``, beside
+    the paper's number where it has one."""
+    return ScorecardLine(
+        chapter,
+        label,
+        "table-1",
+        {"task": entry, "size": n},
+        paper=PAPER.get((entry, n)),
+        **more,
+    )
+
+
 def _sorting_lines(chapter: str, entry: str, name: str) -> list[ScorecardLine]:
     """Table 1 (the ``table-1`` entry, minimum over seeds) and the harder lists (the
     task's own entry, one seed). CLRS has no selection or merge sort, so no CLRS number
     stands on these lines."""
     lines = [
-        ScorecardLine(
-            chapter,
-            f"{name}, {n} numbers (paper's test lists)",
-            "table-1",
-            {"task": entry, "size": n},
-            paper=PAPER.get((entry, n)),
-        )
+        _table_1_line(chapter, f"{name}, {n} numbers (paper's test lists)", entry, n)
         for n in SIZES
     ]
     lines += [
@@ -112,12 +121,11 @@ def _arithmetic_line(
 def _graph_lines(chapter: str, entry: str, name: str, clrs: str) -> list[ScorecardLine]:
     compare = "exact" if entry == "prim" else "per_element"
     lines = [
-        ScorecardLine(
+        _table_1_line(
             chapter,
             f"{name}, graphs of {n} nodes",
-            "table-1",
-            {"task": entry, "size": n},
-            paper=PAPER.get((entry, n)),
+            entry,
+            n,
             clrs=CLRS[clrs] if n == 100 else None,
             compare=compare,
         )
