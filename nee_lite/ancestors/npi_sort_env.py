@@ -32,6 +32,7 @@ from __future__ import annotations
 import random
 
 import torch
+from torch import Tensor
 
 from .npi_env import BLANK, LEFT, RIGHT, Decision, Teacher
 
@@ -267,13 +268,7 @@ class BatchSortPad:
             1,
         )
 
-    def act(
-        self,
-        mask: torch.Tensor,
-        program: torch.Tensor,
-        row: torch.Tensor,
-        value: torch.Tensor,
-    ) -> None:
+    def act(self, mask: Tensor, program: Tensor, row: Tensor, value: Tensor) -> None:
         """``MOVE_PTR(row, value)`` (a row past P3 does nothing) and ``SWAP`` where
         ``mask``."""
         move = mask & (program == MOVE_PTR) & (row < 3)
