@@ -31,7 +31,7 @@ from nee_lite.core.checkpoints import checkpoint_path, data_dir, load_model
 from nee_lite.core.device import tune_cpu
 from nee_lite.engines.gpu_training import synchronize
 from nee_lite.engines.lists import paper_test_lists
-from nee_lite.results.store import benchmark_environment
+from nee_lite.results.store import benchmark_environment, write_json
 
 
 def timed(work, device, repeats):
@@ -188,8 +188,7 @@ def main() -> None:
         "results": results,
     }
     out = args.out or data_dir() / "benchmarks" / f"inference_{device.type}.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(result, indent=1) + "\n")
+    write_json(out, result)
     print(f"wrote {out}")
 
 

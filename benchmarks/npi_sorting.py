@@ -56,24 +56,27 @@ BEYOND = ((80, 10), (100, 10))
 MAX_TESTS = ((2, 50), (8, 50), (16, 30), (32, 20))
 
 
-def npi_part(seed: int) -> dict:
+def timed_training(train_model, recipe, seed: int):
+    """``train_model`` on ``recipe`` with ``seed``: the model, its TrainResult and the
+    wall time in seconds."""
     started = time.perf_counter()
-    model, result = train_sort_npi(
-        NPI_SORT.model, replace(NPI_SORT.train, seed=seed), progress=False
+    model, result = train_model(
+        recipe.model, replace(recipe.train, seed=seed), progress=False
     )
+    return model, result, round(time.perf_counter() - started, 1)
+
+
+def npi_part(seed: int) -> dict:
+    model, _, seconds = timed_training(train_sort_npi, NPI_SORT, seed)
     return {
-        "train_wall_time_s": round(time.perf_counter() - started, 1),
+        "train_wall_time_s": seconds,
         "validation": sort_validation(model, seed),
         "rows": sort_table(model, SORT_TESTS, seed),
     }
 
 
 def lstm_part(seed: int) -> dict:
-    started = time.perf_counter()
-    model, _ = train_sort_lstm(
-        SORT_LSTM.model, replace(SORT_LSTM.train, seed=seed), progress=False
-    )
-    seconds = round(time.perf_counter() - started, 1)
+    model, _, seconds = timed_training(train_sort_lstm, SORT_LSTM, seed)
     return {
         "train_wall_time_s": seconds,
         "validation": lstm_sort_table(model, ((8, 500),), 10_000 + seed)[0],
@@ -82,11 +85,7 @@ def lstm_part(seed: int) -> dict:
 
 
 def multi_part(seed: int) -> dict:
-    started = time.perf_counter()
-    model, result = train_multi_npi(
-        NPI_MULTI.model, replace(NPI_MULTI.train, seed=seed), progress=False
-    )
-    seconds = round(time.perf_counter() - started, 1)
+    model, result, seconds = timed_training(train_multi_npi, NPI_MULTI, seed)
     if seed == 0:
         save_checkpoint(
             model,

@@ -40,7 +40,7 @@ from nee_lite.engines.lists import (
     duplicate_lists,
     near_tie_lists,
     paper_test_lists,
-    score_sorted,
+    table_scores,
     zero_and_255_lists,
 )
 from nee_lite.engines.selection_sort import SELECTION_SORT, train_selection_sort_nee
@@ -72,14 +72,11 @@ def evaluate(model, lengths, count: int, families) -> list[dict]:
             outputs = []
             for start in range(0, len(lists), 100):
                 outputs += model.execute(lists[start : start + 100]).outputs
-            score = score_sorted(outputs, lists.tolist())
             rows.append(
                 {
                     "family": name,
                     "length": length,
-                    "lists": score["lists"],
-                    "per_element": round(score["per_element"], 6),
-                    "exact_match": round(score["exact_match"], 6),
+                    **table_scores(outputs, lists.tolist()),
                     "seconds": round(time.perf_counter() - started, 1),
                 }
             )

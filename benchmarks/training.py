@@ -42,7 +42,7 @@ from nee_lite.engines.gpu_training import (
     run_sorting,
     training_throughput,
 )
-from nee_lite.results.store import benchmark_environment
+from nee_lite.results.store import benchmark_environment, write_json
 
 
 def all_exact(rows, up_to=100):
@@ -233,8 +233,7 @@ def main() -> None:
         "tasks": task_times(names, device, args.quick),
     }
     out = args.out or data_dir() / "benchmarks" / f"training_{device.type}.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(result, indent=1) + "\n")
+    write_json(out, result)
     print(f"wrote {out}")
 
 

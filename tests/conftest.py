@@ -9,7 +9,51 @@ torch's default two threads, 8.5-8.8 s with one. Before, the thread count a test
 with depended on whether an earlier test had happened to call ``tune_cpu``.
 """
 
+import json
+
+import pytest
 import torch
+
+from nee_lite.cli.main import main
 
 torch.set_num_threads(1)
 torch.set_flush_denormal(True)
+
+
+@pytest.fixture
+def cli_refuses(tmp_path, capsys):
+    """Check that ``nee-lite argv`` is refused as the command-line tool promises: exit
+    status 2, nothing on stdout, one line on stderr that starts ``nee-lite: error:`` and
+    holds ``message``. Given ``content``, it is written to a file passed as ``--input``
+    after argv."""
+
+    def check(argv, message, content=None):
+        if content is not None:
+            source = tmp_path / "cli_input.json"
+            source.write_text(content)
+            argv = [*argv, "--input", str(source)]
+        code = main(argv)
+        out, err = capsys.readouterr()
+        assert (
+            code == 2
+            and out == ""
+            and err.count("\n") == 1
+            and err.startswith("nee-lite: error:")
+            and message in err
+        ), err
+
+    return check
+
+
+@pytest.fixture
+def cli_output(tmp_path, capsys):
+    """Run ``nee-lite argv --input <file holding content>``, check it succeeds, and
+    return the JSON it printed."""
+
+    def run(argv, content):
+        source = tmp_path / "cli_input.json"
+        source.write_text(content)
+        assert main([*argv, "--input", str(source)]) == 0
+        return json.loads(capsys.readouterr().out)
+
+    return run

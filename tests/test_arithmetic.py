@@ -321,49 +321,23 @@ def test_cli_train_and_evaluate(tmp_path, capsys):
         ("multiply", '[["7", 2]]', "item 0: '7' is not a number"),
     ],
 )
-def test_cli_errors_are_one_line_and_exit_2(tmp_path, capsys, task, content, message):
-    source = tmp_path / "input.json"
-    source.write_text(content)
-    assert main(["run", task, "--input", str(source)]) == 2
-    out, err = capsys.readouterr()
-    assert (
-        out == ""
-        and err.count("\n") == 1
-        and err.startswith("nee-lite: error:")
-        and message in err
-    )
+def test_cli_errors_are_one_line_and_exit_2(cli_refuses, task, content, message):
+    cli_refuses(["run", task], message, content)
 
 
-def test_cli_refuses_the_wrong_checkpoint(tmp_path, capsys):
-    source = tmp_path / "input.json"
-    source.write_text("[[2, 3]]")
-    assert (
-        main(
-            [
-                "run",
-                "multiply",
-                "--input",
-                str(source),
-                "--checkpoint",
-                str(checkpoint_path("add")),
-            ]
-        )
-        == 2
+def test_cli_refuses_the_wrong_checkpoint(tmp_path, cli_refuses):
+    add, merge = str(checkpoint_path("add")), str(checkpoint_path("merge-sort"))
+    cli_refuses(
+        ["run", "multiply", "--checkpoint", add],
+        "holds the add engine, not the multiply engine",
+        "[[2, 3]]",
     )
-    assert "holds the add engine, not the multiply engine" in capsys.readouterr().err
-    assert (
-        main(
-            [
-                "run",
-                "add",
-                "--input",
-                str(source),
-                "--checkpoint",
-                str(checkpoint_path("merge-sort")),
-            ]
-        )
-        == 2
+    cli_refuses(
+        ["run", "add", "--checkpoint", merge],
+        "was saved from MergeNEE, not ArithmeticNEE",
+        "[[2, 3]]",
     )
-    assert "was saved from MergeNEE, not ArithmeticNEE" in capsys.readouterr().err
-    assert main(["evaluate", "multiply", "--checkpoint", str(tmp_path / "none")]) == 2
-    assert "no checkpoint card" in capsys.readouterr().err
+    cli_refuses(
+        ["evaluate", "multiply", "--checkpoint", str(tmp_path / "none")],
+        "no checkpoint card",
+    )

@@ -13,6 +13,19 @@ from nee_lite.engines.arithmetic import MULTIPLY
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def run_benchmark(out, script, arguments):
+    """Run ``benchmarks/<script>`` with the (space-separated) arguments and ``--out
+    out``; return the JSON it wrote."""
+    subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / script), *arguments.split()]
+        + ["--out", str(out)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return json.loads(out.read_text())
+
+
 def test_chapter_benchmark_lists_the_toc_chapters():
     listed = subprocess.run(
         [sys.executable, str(ROOT / "benchmarks" / "chapters.py"), "--list"],
@@ -27,21 +40,7 @@ def test_chapter_benchmark_lists_the_toc_chapters():
 
 
 def test_graph_benchmark_runs_and_writes_json(tmp_path):
-    out = tmp_path / "graphs.json"
-    subprocess.run(
-        [
-            sys.executable,
-            str(ROOT / "benchmarks" / "graphs.py"),
-            "--sizes",
-            "25",
-            "--out",
-            str(out),
-        ],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    result = json.loads(out.read_text())
+    result = run_benchmark(tmp_path / "graphs.json", "graphs.py", "--sizes 25")
     assert [(row["algorithm"], row["nodes"]) for row in result["rows"]] == [
         ("dijkstra", 25),
         ("prim", 25),
@@ -52,28 +51,11 @@ def test_graph_benchmark_runs_and_writes_json(tmp_path):
 
 
 def test_training_throughput_benchmark_runs_and_writes_json(tmp_path):
-    out = tmp_path / "training.json"
-    subprocess.run(
-        [
-            sys.executable,
-            str(ROOT / "benchmarks" / "training.py"),
-            "--device",
-            "cpu",
-            "--batch-sizes",
-            "8",
-            "--steps",
-            "2",
-            "--tasks",
-            "min-of-two",
-            "--quick",
-            "--out",
-            str(out),
-        ],
-        check=True,
-        capture_output=True,
-        text=True,
+    result = run_benchmark(
+        tmp_path / "training.json",
+        "training.py",
+        "--device cpu --batch-sizes 8 --steps 2 --tasks min-of-two --quick",
     )
-    result = json.loads(out.read_text())
     assert (
         result["device"] == "cpu"
         and result["device_name"]
@@ -94,59 +76,21 @@ def test_training_throughput_benchmark_runs_and_writes_json(tmp_path):
 
 
 def test_inference_benchmark_runs_and_writes_json(tmp_path):
-    out = tmp_path / "inference.json"
-    subprocess.run(
-        [
-            sys.executable,
-            str(ROOT / "benchmarks" / "inference.py"),
-            "--device",
-            "cpu",
-            "--length",
-            "6",
-            "--batch",
-            "3",
-            "--repeats",
-            "1",
-            "--tasks",
-            "selection-sort",
-            "add",
-            "--out",
-            str(out),
-        ],
-        check=True,
-        capture_output=True,
-        text=True,
+    result = run_benchmark(
+        tmp_path / "inference.json",
+        "inference.py",
+        "--device cpu --length 6 --batch 3 --repeats 1 --tasks selection-sort add",
     )
-    result = json.loads(out.read_text())
     assert [r["task"] for r in result["results"]] == ["selection-sort", "add"]
     assert all(r["per_second"] > 0 and r["latency_ms"] > 0 for r in result["results"])
 
 
 def test_addition_heldout_benchmark_validates_without_the_test_numbers(tmp_path):
-    out = tmp_path / "validation.json"
-    subprocess.run(
-        [
-            sys.executable,
-            str(ROOT / "benchmarks" / "addition_heldout.py"),
-            "--steps",
-            "3",
-            "--counts",
-            "64",
-            "--seeds",
-            "0",
-            "1",
-            "--weight-decay",
-            "0.1",
-            "--workers",
-            "1",
-            "--out",
-            str(out),
-        ],
-        check=True,
-        capture_output=True,
-        text=True,
+    result = run_benchmark(
+        tmp_path / "validation.json",
+        "addition_heldout.py",
+        "--steps 3 --counts 64 --seeds 0 1 --weight-decay 0.1 --workers 1",
     )
-    result = json.loads(out.read_text())
     assert "--steps 3" in result["command"] and len(result["runs"]) == 2
     row = result["summary"][0]
     assert (
@@ -163,27 +107,11 @@ def test_addition_heldout_benchmark_validates_without_the_test_numbers(tmp_path)
 
 
 def test_multiply_validation_benchmark_runs_and_summarizes(tmp_path):
-    out = tmp_path / "multiply.json"
-    subprocess.run(
-        [
-            sys.executable,
-            str(ROOT / "benchmarks" / "multiply_validation.py"),
-            "--steps",
-            "3",
-            "--candidates",
-            "ff512",
-            "ff1024",
-            "ff1024-dec2",
-            "--seeds",
-            "0",
-            "--out",
-            str(out),
-        ],
-        check=True,
-        capture_output=True,
-        text=True,
+    result = run_benchmark(
+        tmp_path / "multiply.json",
+        "multiply_validation.py",
+        "--steps 3 --candidates ff512 ff1024 ff1024-dec2 --seeds 0",
     )
-    result = json.loads(out.read_text())
     assert [
         (run["candidate"], run["ff"], run["decoder_layers"]) for run in result["runs"]
     ] == [("ff512", 512, 1), ("ff1024", 1024, 1), ("ff1024-dec2", 1024, 2)]
@@ -205,30 +133,11 @@ def test_multiply_validation_benchmark_runs_and_summarizes(tmp_path):
 
 
 def test_selection_sort_seeds_benchmark_runs_and_summarizes(tmp_path):
-    out = tmp_path / "seeds.json"
-    subprocess.run(
-        [
-            sys.executable,
-            str(ROOT / "benchmarks" / "selection_sort_seeds.py"),
-            "--steps",
-            "3",
-            "--seeds",
-            "20",
-            "--encoder-layers",
-            "0",
-            "1",
-            "--lengths",
-            "8",
-            "--lists",
-            "4",
-            "--out",
-            str(out),
-        ],
-        check=True,
-        capture_output=True,
-        text=True,
+    result = run_benchmark(
+        tmp_path / "seeds.json",
+        "selection_sort_seeds.py",
+        "--steps 3 --seeds 20 --encoder-layers 0 1 --lengths 8 --lists 4",
     )
-    result = json.loads(out.read_text())
     assert [(run["encoder_layers"], run["seed"]) for run in result["runs"]] == [
         (0, 20),
         (1, 20),

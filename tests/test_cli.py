@@ -105,14 +105,8 @@ def test_evaluate_prints_the_table(capsys):
         ("[[true, 2]]", "item 0: True is not a number"),
     ],
 )
-def test_bad_input_is_one_line_and_exit_2(tmp_path, capsys, content, message):
-    source = tmp_path / "input.json"
-    source.write_text(content)
-    code, out, err = run_cli(capsys, "run", "min-of-two", "--input", str(source))
-    assert code == 2 and out == ""
-    assert (
-        err.count("\n") == 1 and err.startswith("nee-lite: error:") and message in err
-    )
+def test_bad_input_is_one_line_and_exit_2(cli_refuses, content, message):
+    cli_refuses(["run", "min-of-two"], message, content)
 
 
 @pytest.mark.parametrize(

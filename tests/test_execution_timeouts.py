@@ -64,6 +64,16 @@ def hanging_notebook(folder: Path) -> Path:
     return path
 
 
+def timed_run(command: list[str], cwd: Path, timeout: int) -> tuple[int, str, float]:
+    """Run ``command`` in ``cwd``: its exit status, its stdout and stderr together, and
+    the seconds it took."""
+    started = time.monotonic()
+    result = subprocess.run(
+        command, cwd=cwd, capture_output=True, text=True, timeout=timeout
+    )
+    return result.returncode, result.stdout + result.stderr, time.monotonic() - started
+
+
 def test_timeouts_are_sized_from_the_slowest_cell_and_agree():
     nbmake, book = configured_timeouts()
     assert nbmake == book == SLOWEST_CELL_SECONDS * TIMEOUT_FACTOR, (nbmake, book)
@@ -72,8 +82,7 @@ def test_timeouts_are_sized_from_the_slowest_cell_and_agree():
 
 def test_nbmake_fails_a_hanging_cell_within_the_timeout_and_names_it(tmp_path):
     path = hanging_notebook(tmp_path)
-    started = time.monotonic()
-    result = subprocess.run(
+    returncode, output, elapsed = timed_run(
         [
             str(BIN / "pytest"),
             "--nbmake",
@@ -86,14 +95,10 @@ def test_nbmake_fails_a_hanging_cell_within_the_timeout_and_names_it(tmp_path):
             os.devnull,
             str(path),
         ],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
+        tmp_path,
         timeout=120,
     )
-    elapsed = time.monotonic() - started
-    output = result.stdout + result.stderr
-    assert result.returncode == 1, output
+    assert returncode == 1, output
     assert (
         "hang.ipynb" in output
         and "timed out" in output
@@ -121,17 +126,12 @@ def test_book_build_fails_a_hanging_cell_within_the_timeout_and_names_it(tmp_pat
     (tmp_path / "_toc.yml").write_text(
         yaml.safe_dump({"format": "jb-book", "root": "hang"})
     )
-    started = time.monotonic()
-    result = subprocess.run(
+    returncode, output, elapsed = timed_run(
         [str(BIN / "jupyter-book"), "build", str(tmp_path), "-W", "--keep-going"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
+        tmp_path,
         timeout=180,
     )
-    elapsed = time.monotonic() - started
-    output = result.stdout + result.stderr
-    assert result.returncode != 0, output
+    assert returncode != 0, output
     assert "hang.ipynb" in output and "CellTimeoutError" in output, output
     assert MARKER in output, output
     assert elapsed < SHORT + 90, f"took {elapsed:.0f} s"

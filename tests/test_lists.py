@@ -1,7 +1,11 @@
 """Test lists follow the paper's recipe and the sorting score is strict."""
 
+import json
+
+import pytest
 import torch
 
+from nee_lite.core.checkpoints import checkpoint_path, load_model
 from nee_lite.engines.lists import (
     all_equal_lists,
     descending_lists,
@@ -101,3 +105,37 @@ def test_stored_test_sets_are_what_the_generator_makes():
     assert all(
         row["lists"] == lists.tolist() for row, (_, _, lists) in zip(stored, generated)
     )
+
+
+@pytest.mark.parametrize("task", ["selection-sort", "merge-sort"])
+def test_shipped_sorting_engines_are_exact_on_long_and_duplicate_lists(task):
+    engine = load_model(checkpoint_path(task))
+    for lists in (
+        paper_test_lists(100, count=20, seed=5),
+        duplicate_lists(60, count=20, seed=5),
+    ):
+        outputs = engine.execute(lists).outputs
+        assert score_sorted(outputs, lists.tolist())["exact_match"] == 1.0
+
+
+@pytest.mark.parametrize(
+    "task, longest", [("selection-sort", 600), ("merge-sort", 300)]
+)
+def test_cli_sorts_with_the_shipped_engines_and_refuses_bad_lists(
+    cli_output, cli_refuses, task, longest
+):
+    lists = [[5, 3, 9, 3], [1], [x % 256 for x in range(longest, 0, -1)]]
+    assert cli_output(["run", task], json.dumps(lists)) == [sorted(x) for x in lists]
+    for content, message in (
+        ("[[1, 2], []]", "item 1: the list is empty"),
+        ("[[1, 300]]", "position 1"),
+        ('[[1, "inf"]]', "cannot be sorted"),
+        ("[3]", "item 0: expected a list"),
+        ("[]", "non-empty JSON array"),
+        ('{"a": 1}', "non-empty JSON array"),
+        ("[[1, -2]]", "negative number"),
+        ("[[1.5]]", "is not a number"),
+        ("[[1, 2", "not valid JSON"),
+        ("[[true]]", "is not a number"),
+    ):
+        cli_refuses(["run", task], message, content)

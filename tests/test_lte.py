@@ -262,19 +262,8 @@ def test_cli_runs_the_lstms(tmp_path, capsys):
         ("lte-programs", "{}", "non-empty JSON array of program texts"),
     ],
 )
-def test_cli_refuses_bad_lstm_input_in_one_line(
-    tmp_path, capsys, task, content, message
-):
-    source = tmp_path / "input.json"
-    source.write_text(content)
-    assert main(["run", task, "--input", str(source)]) == 2
-    out, err = capsys.readouterr()
-    assert (
-        out == ""
-        and err.count("\n") == 1
-        and err.startswith("nee-lite: error:")
-        and message in err
-    )
+def test_cli_refuses_bad_lstm_input_in_one_line(cli_refuses, task, content, message):
+    cli_refuses(["run", task], message, content)
 
 
 def test_nee_long_addition_is_exact_and_uses_the_engine():

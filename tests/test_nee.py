@@ -6,10 +6,8 @@ import json
 import pytest
 import torch
 
-from nee_lite import NumberCodec, TrainConfig
-from nee_lite.cli.main import main
+from nee_lite import NumberCodec
 from nee_lite.core.checkpoints import checkpoint_path, load_model
-from nee_lite.engines.lists import duplicate_lists, paper_test_lists, score_sorted
 from nee_lite.engines.nee import NEE, NEEConfig, train_mask_network
 from nee_lite.engines.selection_sort import SelectionSortNEE, selection_states
 
@@ -50,16 +48,7 @@ def test_states_follow_selection_sort_with_ties_and_padding():
 
 
 def test_mask_network_learns_its_rule_at_any_length():
-    network, _ = train_mask_network(
-        train_config=TrainConfig(
-            steps=300,
-            batch_size=256,
-            lr=1e-2,
-            warmup_steps=10,
-            min_lr_ratio=0.0,
-            grad_clip=None,
-        )
-    )
+    network, _ = train_mask_network()  # the shipped mask budget, MASK_TRAIN
     generator = torch.Generator().manual_seed(3)
     mask = torch.rand(200, 301, generator=generator) < 0.5
     pointer = torch.nn.functional.one_hot(
@@ -86,17 +75,6 @@ def test_untrained_model_stops_after_n_plus_one_steps():
     assert len(run.masks) <= 6 and all(len(out) <= 6 for out in run.outputs)
 
 
-def test_shipped_engine_is_exact_on_long_and_duplicate_lists(shipped):
-    for lists in (
-        paper_test_lists(100, count=20, seed=5),
-        duplicate_lists(60, count=20, seed=5),
-    ):
-        assert (
-            score_sorted(shipped.execute(lists).outputs, lists.tolist())["exact_match"]
-            == 1.0
-        )
-
-
 def test_sort_handles_mixed_lengths(shipped):
     lists = [[3], [9, 1, 9], list(range(30, 0, -1))]
     assert shipped.sort(lists) == [sorted(x) for x in lists]
@@ -117,27 +95,3 @@ def test_shipped_card_matches_its_measurements(shipped):
     assert all(
         row["exact_match"] == 1.0 for row in card["accuracy"] if row["length"] <= 100
     )
-
-
-def test_cli_sorts_with_the_network_and_refuses_bad_lists(tmp_path, capsys):
-    source = tmp_path / "lists.json"
-    source.write_text(
-        json.dumps([[5, 3, 9, 3], [1], [x % 256 for x in range(600, 0, -1)]])
-    )
-    assert main(["run", "selection-sort", "--input", str(source)]) == 0
-    out = json.loads(capsys.readouterr().out)
-    assert (
-        out[0] == [3, 3, 5, 9]
-        and out[1] == [1]
-        and out[2] == sorted(x % 256 for x in range(600, 0, -1))
-    )
-    for content, message in (
-        ("[[1, 2], []]", "item 1: the list is empty"),
-        ("[[1, 300]]", "position 1"),
-        ('[[1, "inf"]]', "cannot be sorted"),
-        ("[3]", "item 0: expected a list"),
-    ):
-        source.write_text(content)
-        assert main(["run", "selection-sort", "--input", str(source)]) == 2
-        err = capsys.readouterr().err
-        assert message in err and err.count("\n") == 1

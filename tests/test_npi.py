@@ -181,17 +181,8 @@ def test_cli_runs_the_npi(tmp_path, capsys):
         ('[["1", null]]', "item 0: expected a decimal string"),
     ],
 )
-def test_cli_refuses_bad_input_in_one_line(tmp_path, capsys, content, message):
-    source = tmp_path / "pairs.json"
-    source.write_text(content)
-    assert main(["run", "npi-add", "--input", str(source)]) == 2
-    out, err = capsys.readouterr()
-    assert (
-        out == ""
-        and err.count("\n") == 1
-        and err.startswith("nee-lite: error:")
-        and message in err
-    )
+def test_cli_refuses_bad_input_in_one_line(cli_refuses, content, message):
+    cli_refuses(["run", "npi-add"], message, content)
 
 
 def test_training_command_is_reproducible(tmp_path, monkeypatch):

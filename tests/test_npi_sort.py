@@ -186,15 +186,8 @@ def test_max_is_exact_only_with_the_teachers_array(monkeypatch):
         ),
     ],
 )
-def test_bad_sort_input_is_one_line_and_exit_2(tmp_path, capsys, content, message):
-    source = tmp_path / "input.json"
-    source.write_text(content)
-    code = main(["run", "npi-sort", "--input", str(source)])
-    out, err = capsys.readouterr()
-    assert code == 2 and out == ""
-    assert (
-        err.count("\n") == 1 and err.startswith("nee-lite: error:") and message in err
-    ), err
+def test_bad_sort_input_is_one_line_and_exit_2(cli_refuses, content, message):
+    cli_refuses(["run", "npi-sort"], message, content)
 
 
 def test_run_npi_sort_prints_sorted_arrays(tmp_path, capsys):

@@ -15,23 +15,16 @@ from nee_lite.engines.arithmetic import ADD, TABLE_2
 from nee_lite.results.store import read_results, row_problems, schema_rows
 
 
+def run_to(out, command):
+    """``nee-lite <command> --out <out>``; returns the exit status."""
+    return main([*command.split(), "--out", str(out)])
+
+
 @pytest.fixture(scope="module")
 def quick_results(tmp_path_factory):
     out = tmp_path_factory.mktemp("reproduce")
     assert (
-        main(
-            [
-                "reproduce",
-                "--quick",
-                "--device",
-                "cpu",
-                "--tasks",
-                "min-of-two",
-                "numbers-as-bits",
-                "--out",
-                str(out),
-            ]
-        )
+        run_to(out, "reproduce --quick --device cpu --tasks min-of-two numbers-as-bits")
         == 0
     )
     return out
@@ -79,21 +72,7 @@ def test_naming_tasks_updates_only_their_entries(quick_results, tmp_path):
     before = read_results(quick_results / "results.json")
     before["entries"]["numbers-as-bits"]["marker"] = "kept"
     path.write_text(json.dumps(before))
-    assert (
-        main(
-            [
-                "reproduce",
-                "--quick",
-                "--device",
-                "cpu",
-                "--tasks",
-                "min-of-two",
-                "--out",
-                str(tmp_path),
-            ]
-        )
-        == 0
-    )
+    assert run_to(tmp_path, "reproduce --quick --device cpu --tasks min-of-two") == 0
     after = read_results(path)
     assert after["entries"]["numbers-as-bits"]["marker"] == "kept"
     dates = [
@@ -125,19 +104,12 @@ def test_every_task_and_experiment_can_be_named():
         (["--out", str(data_dir())], "never go into data/"),
     ],
 )
-def test_errors_are_one_line_and_exit_2(capsys, argv, message):
+def test_errors_are_one_line_and_exit_2(cli_refuses, argv, message):
     import torch
 
     if "cuda" in argv and torch.cuda.is_available():
         pytest.skip("this machine has a GPU")
-    code = main(["reproduce", "--quick", *argv])
-    _, err = capsys.readouterr()
-    assert (
-        code == 2
-        and err.count("\n") == 1
-        and err.startswith("nee-lite: error:")
-        and message in err
-    )
+    cli_refuses(["reproduce", "--quick", *argv], message)
 
 
 def test_a_broken_results_file_is_refused_clearly(tmp_path):
@@ -194,21 +166,7 @@ def test_a_training_error_is_an_error_not_a_result(tmp_path):
 def test_train_takes_a_device_and_refuses_one_that_is_not_here(capsys, tmp_path):
     import torch
 
-    assert (
-        main(
-            [
-                "train",
-                "min-of-two",
-                "--steps",
-                "2",
-                "--device",
-                "auto",
-                "--out",
-                str(tmp_path),
-            ]
-        )
-        == 0
-    )
+    assert run_to(tmp_path, "train min-of-two --steps 2 --device auto") == 0
     assert json.loads((tmp_path / "min-of-two.json").read_text())["device"] in (
         "cpu",
         "cuda",
@@ -252,21 +210,7 @@ def test_table_1_trains_every_seed_with_the_shipped_recipes_and_summarizes_over_
     tmp_path,
 ):
     assert (
-        main(
-            [
-                "reproduce",
-                "--quick",
-                "--device",
-                "cpu",
-                "--tasks",
-                "table-1",
-                "--seeds",
-                "0",
-                "3",
-                "--out",
-                str(tmp_path),
-            ]
-        )
+        run_to(tmp_path, "reproduce --quick --device cpu --tasks table-1 --seeds 0 3")
         == 0
     )
     entry = read_results(tmp_path / "results.json")["entries"]["table-1"]
@@ -334,15 +278,10 @@ def test_table_1_trains_every_seed_with_the_shipped_recipes_and_summarizes_over_
         (["--tasks", "table-1", "--shipped"], "table-1 is an experiment"),
     ],
 )
-def test_bad_seeds_and_shipped_experiments_are_one_line_errors(capsys, argv, message):
-    code = main(["reproduce", "--device", "cpu", *argv])
-    _, err = capsys.readouterr()
-    assert (
-        code == 2
-        and err.count("\n") == 1
-        and err.startswith("nee-lite: error:")
-        and message in err
-    )
+def test_bad_seeds_and_shipped_experiments_are_one_line_errors(
+    cli_refuses, argv, message
+):
+    cli_refuses(["reproduce", "--device", "cpu", *argv], message)
 
 
 def test_shipped_measures_the_shipped_checkpoint_and_trains_nothing(tmp_path):
@@ -350,21 +289,7 @@ def test_shipped_measures_the_shipped_checkpoint_and_trains_nothing(tmp_path):
 
     from nee_lite.core.checkpoints import checkpoint_path
 
-    assert (
-        main(
-            [
-                "reproduce",
-                "--shipped",
-                "--tasks",
-                "min-of-two",
-                "--device",
-                "cpu",
-                "--out",
-                str(tmp_path),
-            ]
-        )
-        == 0
-    )
+    assert run_to(tmp_path, "reproduce --shipped --tasks min-of-two --device cpu") == 0
     entry = read_results(tmp_path / "results.json")["entries"]["min-of-two"]
     shipped = checkpoint_path("min-of-two")
     card = json.loads(shipped.with_suffix(".json").read_text())

@@ -16,6 +16,18 @@ from nee_lite.engines.numbers_as_bits import (
 )
 
 
+def train_pairs(model, seen, config, **options):
+    """Train a MinOfTwo on pairs of ``seen`` numbers, batches of config.batch_size."""
+    return train(
+        model,
+        PairSampler(seen, config.batch_size),
+        lambda m, batch: m.loss(*batch),
+        config,
+        progress=False,
+        **options,
+    )
+
+
 def tiny_run(seed=0, steps=60):
     seen, _ = split_numbers(NumberCodec(4), 0.25, seed=0)
     torch.manual_seed(seed)
@@ -23,13 +35,7 @@ def tiny_run(seed=0, steps=60):
     config = TrainConfig(
         steps=steps, batch_size=32, lr=1e-2, warmup_steps=5, seed=seed, log_every=10
     )
-    result = train(
-        model,
-        PairSampler(seen, 32),
-        lambda m, batch: m.loss(*batch),
-        config,
-        progress=False,
-    )
+    result = train_pairs(model, seen, config)
     return model, result
 
 
@@ -48,14 +54,7 @@ def test_a_zero_learning_rate_factor_leaves_the_weights_as_they_were(optimizer):
     config = TrainConfig(
         steps=3, batch_size=8, lr=0.5, warmup_steps=0, optimizer=optimizer
     )
-    train(
-        model,
-        PairSampler(seen, 8),
-        lambda m, batch: m.loss(*batch),
-        config,
-        progress=False,
-        lr_scale=lambda: 0.0,
-    )
+    train_pairs(model, seen, config, lr_scale=lambda: 0.0)
     assert all(torch.equal(a, b) for a, b in zip(before, model.parameters()))
     with pytest.raises(ValueError, match="optimizer must be one of"):
         TrainConfig(optimizer="adagrad")
@@ -79,13 +78,7 @@ def test_cards_that_say_adam_mean_adamw_and_retrain_the_same():
         config = TrainConfig(
             steps=20, batch_size=8, lr=1e-2, warmup_steps=5, optimizer=optimizer
         )
-        train(
-            model,
-            PairSampler(seen, 8),
-            lambda m, batch: m.loss(*batch),
-            config,
-            progress=False,
-        )
+        train_pairs(model, seen, config)
         weights.append([p.detach().clone() for p in model.parameters()])
     assert all(torch.equal(a, b) for a, b in zip(*weights))
 

@@ -31,7 +31,7 @@ from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence
 
 from ..core.checkpoints import Model
-from ..core.training import Recipe, TrainConfig, train
+from ..core.training import Recipe, TrainConfig, train, unknown_choice
 from .lte_programs import PROGRAM_OPERATIONS, VOCAB, Program, sample_programs
 
 __all__ = [
@@ -219,10 +219,7 @@ class Curriculum:
 
     def __post_init__(self):
         if self.name not in CURRICULA:
-            raise ValueError(
-                f"unknown curriculum {self.name!r}: choose one of "
-                f"{', '.join(CURRICULA)}"
-            )
+            raise unknown_choice("curriculum", self.name, CURRICULA)
 
     def difficulty(self) -> tuple[int, int]:
         """``(length, nesting)`` of one training program."""
@@ -393,14 +390,10 @@ def train_lte(
             )
         )
 
-    def loss_fn(net, examples):
-        loss, hits, keep = teacher_forced(net, examples)
-        return loss, {"per_character": (hits.sum() / keep.sum()).item()}
-
     result = train(
         model,
         make_batch,
-        loss_fn,
+        _per_character_loss,
         train_config,
         device=device,
         description=f"LSTM, {curriculum}",
@@ -410,6 +403,13 @@ def train_lte(
     check(model)
     run.lr_scale = scale[0]
     return model, result, run
+
+
+def _per_character_loss(net: CharSeq2Seq, examples: list[Example]):
+    """The training loss: teacher-forced cross-entropy, with the share of characters
+    right as the logged metric."""
+    loss, hits, keep = teacher_forced(net, examples)
+    return loss, {"per_character": (hits.sum() / keep.sum()).item()}
 
 
 @torch.no_grad()
@@ -481,14 +481,10 @@ def train_memorization(
             for _ in range(train_config.batch_size)
         ]
 
-    def loss_fn(net, examples):
-        loss, hits, keep = teacher_forced(net, examples)
-        return loss, {"per_character": (hits.sum() / keep.sum()).item()}
-
     result = train(
         model,
         make_batch,
-        loss_fn,
+        _per_character_loss,
         train_config,
         description=f"copy, {input_name(model_config)}",
         progress=progress,

@@ -127,15 +127,10 @@ def addition_recipe() -> Recipe:
     return ADDITION_GPU if torch.cuda.is_available() else ADDITION_CPU
 
 
-def curriculum_run(
-    curriculum: str, seed: int = 0, steps: int | None = None, progress: bool = True
-) -> dict:
-    """One run of the curricula comparison: train on addition with ``curriculum``, score
-    at the target length."""
-    recipe = addition_recipe().with_seed(seed, steps)
+def _train_recipe(recipe: Recipe, curriculum: str, progress: bool, device, **options):
+    """``train_lte`` with a recipe's model, budget and data settings."""
     data = recipe.data
-    device = "cuda" if torch.cuda.is_available() else "cpu"
-    model, result, run = train_lte(
+    return train_lte(
         data.task,
         curriculum,
         recipe.model,
@@ -144,7 +139,19 @@ def curriculum_run(
         data.eval_count,
         progress,
         device,
+        **options,
     )
+
+
+def curriculum_run(
+    curriculum: str, seed: int = 0, steps: int | None = None, progress: bool = True
+) -> dict:
+    """One run of the curricula comparison: train on addition with ``curriculum``, score
+    at the target length."""
+    recipe = addition_recipe().with_seed(seed, steps)
+    data = recipe.data
+    device = "cuda" if torch.cuda.is_available() else "cpu"
+    model, result, run = _train_recipe(recipe, curriculum, progress, device)
     final = evaluate_programs(
         model, data.task, data.task.length, 1, count=data.test_count, seed=seed
     )
@@ -212,16 +219,8 @@ def grid_run(
     device = device or ("cuda" if torch.cuda.is_available() else "cpu")
     recipe = recipe.with_seed(seed, steps)
     data = recipe.data
-    model, result, run = train_lte(
-        data.task,
-        curriculum,
-        recipe.model,
-        recipe.train,
-        data.check_every,
-        data.eval_count,
-        progress,
-        device,
-        lr_decay=data.lr_decay,
+    model, result, run = _train_recipe(
+        recipe, curriculum, progress, device, lr_decay=data.lr_decay
     )
     return {
         "curriculum": curriculum,

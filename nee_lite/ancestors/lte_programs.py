@@ -34,6 +34,8 @@ from dataclasses import dataclass
 
 import torch
 
+from ..core.training import unknown_choice
+
 __all__ = [
     "OPERATIONS",
     "PROGRAM_OPERATIONS",
@@ -237,7 +239,7 @@ def sample_programs(
     third of all programs.
     """
     if split not in SPLITS:
-        raise ValueError(f"unknown split {split!r}: choose one of {', '.join(SPLITS)}")
+        raise unknown_choice("split", split, SPLITS)
     programs = []
     while len(programs) < count:
         length, nesting = difficulty()

@@ -32,6 +32,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import torch
+from torch import Tensor
 
 __all__ = [
     "ROWS",
@@ -317,13 +318,7 @@ class BatchScratchpad:
             mask, value, self.cells[batch, row, position]
         )
 
-    def act(
-        self,
-        mask: torch.Tensor,
-        program: torch.Tensor,
-        row: torch.Tensor,
-        value: torch.Tensor,
-    ) -> None:
+    def act(self, mask: Tensor, program: Tensor, row: Tensor, value: Tensor) -> None:
         """The primitive ``program`` (``MOVE_PTR`` or ``WRITE``) with its arguments,
         where ``mask``."""
         self.move(mask & (program == MOVE_PTR), row, value)

@@ -23,6 +23,7 @@ from . import npi_env
 from . import npi_sort_env as sorting
 from .npi import (
     ADDITION_TESTS,
+    NPI_ADD,
     NPIData,
     calls_batch,
     join_batches,
@@ -75,15 +76,7 @@ class MultiData:
 #: both tasks).
 NPI_MULTI = Recipe(
     model=ProgramNPIConfig(environments="add,sort", programs=MULTI_MEMORY),
-    train=TrainConfig(
-        steps=1600,
-        batch_size=256,
-        lr=1e-2,
-        warmup_steps=50,
-        min_lr_ratio=0.0,
-        grad_clip=1.0,
-        log_every=50,
-    ),
+    train=replace(NPI_ADD.train, steps=1600),  # the adding NPI's schedule, longer
     data=MultiData(),
 )
 
@@ -199,15 +192,7 @@ MAX_VALIDATION = (
     ((1, 8), 500),
 )  # validation arrays of the training lengths (seed 10,000 + seed): budgets, start
 
-NEW_PROGRAM_TRAIN = TrainConfig(
-    steps=300,
-    batch_size=128,
-    lr=1e-2,
-    warmup_steps=20,
-    min_lr_ratio=0.0,
-    grad_clip=1.0,
-    log_every=50,
-)
+NEW_PROGRAM_TRAIN = replace(NPI_ADD.train, steps=300, batch_size=128, warmup_steps=20)
 
 
 def train_new_programs(

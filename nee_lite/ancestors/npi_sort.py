@@ -13,7 +13,7 @@ stacks (:func:`~nee_lite.ancestors.npi.run_programs`) are the addition NPI's.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import torch
 import torch.nn.functional as F
@@ -23,7 +23,7 @@ from ..core.checkpoints import Model
 from ..core.training import Recipe, TrainConfig, TrainResult, train
 from . import npi_env
 from . import npi_sort_env as sorting
-from .npi import calls_batch, run_programs, select_calls, trace_loss
+from .npi import NPI_ADD, calls_batch, run_programs, select_calls, trace_loss
 
 __all__ = [
     "ENVIRONMENTS",
@@ -174,15 +174,7 @@ class NPISortData:
 #: see the chapter).
 NPI_SORT = Recipe(
     model=ProgramNPIConfig(),
-    train=TrainConfig(
-        steps=600,
-        batch_size=256,
-        lr=1e-2,
-        warmup_steps=50,
-        min_lr_ratio=0.0,
-        grad_clip=1.0,
-        log_every=50,
-    ),
+    train=replace(NPI_ADD.train, steps=600),  # the adding NPI's schedule, shorter
     data=NPISortData(),
 )
 

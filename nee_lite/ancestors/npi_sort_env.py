@@ -32,32 +32,9 @@ from __future__ import annotations
 import random
 
 import torch
+from torch import Tensor
 
 from .npi_env import BLANK, LEFT, RIGHT, Decision, Teacher
-
-__all__ = [
-    "SORT_PROGRAMS",
-    "SORT_PRIMITIVES",
-    "BUBBLESORT",
-    "BUBBLE",
-    "RESET",
-    "BSTEP",
-    "COMPSWAP",
-    "LSHIFT",
-    "RSHIFT",
-    "MOVE_PTR",
-    "SWAP",
-    "MAX",
-    "NEW_PROGRAMS",
-    "POINTERS",
-    "SortPad",
-    "sort_trace",
-    "describe_sort",
-    "BatchSortPad",
-    "random_arrays",
-    "parse_digit_arrays",
-    "OBSERVATION",
-]
 
 SORT_PROGRAMS = (
     "BUBBLESORT",
@@ -74,6 +51,22 @@ SORT_PROGRAMS = (
 BUBBLESORT, BUBBLE, RESET, BSTEP, COMPSWAP, LSHIFT, RSHIFT, MOVE_PTR, SWAP, MAX = range(
     len(SORT_PROGRAMS)
 )
+
+__all__ = [
+    "SORT_PROGRAMS",
+    "SORT_PRIMITIVES",
+    *SORT_PROGRAMS,  # each program's number, under the program's name
+    "NEW_PROGRAMS",
+    "POINTERS",
+    "SortPad",
+    "sort_trace",
+    "describe_sort",
+    "BatchSortPad",
+    "random_arrays",
+    "parse_digit_arrays",
+    "OBSERVATION",
+]
+
 NEW_PROGRAMS = (MAX,)  # learned later, with the core frozen
 SORT_PRIMITIVES = (MOVE_PTR, SWAP)
 POINTERS = ("P1", "P2", "P3")
@@ -275,13 +268,7 @@ class BatchSortPad:
             1,
         )
 
-    def act(
-        self,
-        mask: torch.Tensor,
-        program: torch.Tensor,
-        row: torch.Tensor,
-        value: torch.Tensor,
-    ) -> None:
+    def act(self, mask: Tensor, program: Tensor, row: Tensor, value: Tensor) -> None:
         """``MOVE_PTR(row, value)`` (a row past P3 does nothing) and ``SWAP`` where
         ``mask``."""
         move = mask & (program == MOVE_PTR) & (row < 3)

@@ -92,6 +92,22 @@ def _lte_programs(model, data) -> list:
     ]
 
 
+def _lte_task(name: str, summary: str, input_help: str, run, recipe: Recipe) -> Task:
+    """A Learning to Execute task: the LSTM of ``recipe``, its table on the recipe's
+    programs, trained on the CPU."""
+    return Task(
+        name,
+        summary,
+        input_help,
+        loader(CharSeq2Seq),
+        run,
+        lambda model, seed, quick=False: lte_table(model, recipe.data.task),
+        recipe,
+        _fit_lte,
+        gpu=False,
+    )
+
+
 def _fit_npi_sort(recipe: Recipe, progress: bool, device):
     model, result = train_sort_npi(recipe.model, recipe.train, recipe.data, progress)
     data = recipe.data
@@ -127,33 +143,25 @@ ANCESTOR_TASKS = (
         _fit_npi,
         gpu=False,
     ),
-    Task(
+    _lte_task(
         "lte-add",
         "Learning to Execute: a character-level LSTM reads print((a+b)) and writes "
         "the sum (3-digit "
         "training)",
         "a JSON array of [a, b] pairs of decimal strings (the LSTM's answers, right "
         'or wrong): [["12", "30"]]',
-        loader(CharSeq2Seq),
         _lte_add,
-        lambda model, seed, quick=False: lte_table(model, LTE_ADD.data.task),
         LTE_ADD,
-        _fit_lte,
-        gpu=False,
     ),
-    Task(
+    _lte_task(
         "lte-programs",
         "Learning to Execute: the LSTM reads a program of the paper's kind and writes "
         "what it "
         "prints",
         'a JSON array of program texts, e.g. ["a=12\\nfor x in '
         'range(3):a+=4\\nprint(a)"]',
-        loader(CharSeq2Seq),
         _lte_programs,
-        lambda model, seed, quick=False: lte_table(model, LTE_PROGRAMS.data.task),
         LTE_PROGRAMS,
-        _fit_lte,
-        gpu=False,
     ),
     Task(
         "npi-sort",

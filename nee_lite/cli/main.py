@@ -58,10 +58,23 @@ def build_parser() -> argparse.ArgumentParser:
         dest="command", metavar="COMMAND", parser_class=OneLineParser
     )
 
-    train = commands.add_parser(
-        "train", help="train a task's model from scratch and save checkpoint + card"
+    def task_command(name: str, help: str):
+        """A command on one task."""
+        command = commands.add_parser(name, help=help)
+        command.add_argument("task", choices=list(TASKS), metavar="TASK")
+        return command
+
+    def checkpoint_option(command) -> None:
+        command.add_argument(
+            "--checkpoint",
+            type=Path,
+            default=None,
+            help="checkpoint path without suffix",
+        )
+
+    train = task_command(
+        "train", "train a task's model from scratch and save checkpoint + card"
     )
-    train.add_argument("task", choices=list(TASKS), metavar="TASK")
     train.add_argument(
         "--seed",
         type=int,
@@ -86,26 +99,17 @@ def build_parser() -> argparse.ArgumentParser:
         help="cpu (default: the shipped checkpoint, bit for bit), cuda, mps or auto",
     )
 
-    evaluate = commands.add_parser(
-        "evaluate", help="print a trained model's accuracy table"
-    )
-    evaluate.add_argument("task", choices=list(TASKS), metavar="TASK")
-    evaluate.add_argument(
-        "--checkpoint", type=Path, default=None, help="checkpoint path without suffix"
+    checkpoint_option(
+        task_command("evaluate", "print a trained model's accuracy table")
     )
 
-    run = commands.add_parser(
-        "run", help="run a trained model on your own input (JSON)"
-    )
-    run.add_argument("task", choices=list(TASKS), metavar="TASK")
+    run = task_command("run", "run a trained model on your own input (JSON)")
     run.add_argument(
         "--input",
         required=True,
         help="JSON file, or - for standard input (see the task list)",
     )
-    run.add_argument(
-        "--checkpoint", type=Path, default=None, help="checkpoint path without suffix"
-    )
+    checkpoint_option(run)
     run.add_argument(
         "--bits",
         type=int,

@@ -27,7 +27,20 @@ from tqdm.auto import tqdm
 
 from .device import seed_everything
 
-__all__ = ["TrainConfig", "TrainResult", "Recipe", "train", "make_optimizer"]
+__all__ = [
+    "TrainConfig",
+    "TrainResult",
+    "Recipe",
+    "train",
+    "make_optimizer",
+    "unknown_choice",
+]
+
+
+def unknown_choice(what: str, value, choices) -> ValueError:
+    """The error for a setting that is none of ``choices``: ``unknown <what> <value>:
+    choose one of ...``."""
+    return ValueError(f"unknown {what} {value!r}: choose one of {', '.join(choices)}")
 
 
 OPTIMIZERS = ("adamw", "sgd")

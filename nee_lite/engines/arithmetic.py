@@ -23,7 +23,7 @@ from torch import nn
 
 from ..core.checkpoints import Model
 from ..core.encoding import NumberCodec
-from ..core.training import Recipe, TrainConfig, TrainResult, train
+from ..core.training import Recipe, TrainConfig, TrainResult, train, unknown_choice
 from ..core.transformer import TransformerShape
 from .nee import NEE, NEEConfig
 
@@ -65,10 +65,7 @@ class ArithmeticConfig(TransformerShape):
 
     def __post_init__(self) -> None:
         if self.operation not in OPERATIONS:
-            raise ValueError(
-                f"unknown operation {self.operation!r}: choose one of "
-                f"{', '.join(OPERATIONS)}"
-            )
+            raise unknown_choice("operation", self.operation, OPERATIONS)
 
 
 def apply(
@@ -238,6 +235,14 @@ def heldout_split(
             torch.empty(0, dtype=torch.long),
         )
     allowed, heldout = allowed_numbers(count, codec, seed)
+    return _numbers_split(allowed, heldout, operation, codec)
+
+
+def _numbers_split(
+    allowed: torch.Tensor, heldout: torch.Tensor, operation: str, codec: NumberCodec
+) -> ArithmeticSplit:
+    """Train on the pairs of ``allowed`` numbers (with infinity for addition); test on
+    the pairs of one ``heldout`` number and one seen number, in either order."""
     seen = (
         torch.cat([allowed, torch.tensor([codec.end])])
         if operation == "add"
@@ -282,15 +287,7 @@ def validation_split(
     order = split.allowed[torch.randperm(len(split.allowed), generator=generator)]
     n_valid = max(1, round(fraction * len(order)))
     valid, kept = order[:n_valid].sort().values, order[n_valid:].sort().values
-    seen = torch.cat([kept, torch.tensor([codec.end])]) if operation == "add" else kept
-    train = valid_pairs(seen, seen, operation, codec)
-    test = torch.cat(
-        [
-            valid_pairs(valid, seen, operation, codec),
-            valid_pairs(seen, valid, operation, codec),
-        ]
-    )
-    return ArithmeticSplit(train, test, kept, valid)
+    return _numbers_split(kept, valid, operation, codec)
 
 
 # --------------------------------------------------------------------------------------
@@ -343,6 +340,21 @@ def evaluate_pairs(model: ArithmeticNEE, pairs: torch.Tensor) -> dict:
     }
 
 
+def _train_and_score(
+    config: ArithmeticConfig,
+    split: ArithmeticSplit,
+    train_config: TrainConfig,
+    progress: bool,
+    device,
+) -> tuple[TrainResult, dict, dict]:
+    """Train one engine on ``split``'s training pairs; return its training result and
+    its :func:`evaluate_pairs` on the training pairs and on the test pairs."""
+    model, result = train_arithmetic(
+        config, split.train, train_config, progress, device
+    )
+    return result, evaluate_pairs(model, split.train), evaluate_pairs(model, split.test)
+
+
 #: The paper's Table 2 (Yan et al. 2020, section 5.2): numbers allowed as training
 #: operands -> test accuracy.
 PAPER_TABLE_2 = {256: 1.0, 224: 1.0, 192: 1.0, 128: 1.0, 89: 1.0, 76: 0.99, 64: 0.9653}
@@ -379,12 +391,8 @@ def table_2_experiment(
     for count in counts:
         for seed in seeds:
             split = heldout_split(config.operation, codec, count=count, seed=seed)
-            model, result = train_arithmetic(
-                config, split.train, replace(train_config, seed=seed), progress, device
-            )
-            test, fit = (
-                evaluate_pairs(model, split.test),
-                evaluate_pairs(model, split.train),
+            result, fit, test = _train_and_score(
+                config, split, replace(train_config, seed=seed), progress, device
             )
             rows.append(
                 {
@@ -501,12 +509,8 @@ def seeds_experiment(
     for seed in seeds:
         split = heldout_split(operation, NumberCodec(recipe.model.bits), seed=seed)
         budget = replace(recipe.train, seed=seed)
-        model, result = train_arithmetic(
-            recipe.model, split.train, budget, progress, device
-        )
-        fit, test = (
-            evaluate_pairs(model, split.train),
-            evaluate_pairs(model, split.test),
+        result, fit, test = _train_and_score(
+            recipe.model, split, budget, progress, device
         )
         rows.append(
             {

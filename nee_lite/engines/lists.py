@@ -30,6 +30,7 @@ __all__ = [
     "training_lists",
     "sorting_test_sets",
     "score_sorted",
+    "table_scores",
     "sorting_table",
     "card_sorting_table",
 ]
@@ -276,6 +277,17 @@ def score_sorted(predicted: list[list[int]], inputs) -> dict:
     }
 
 
+def table_scores(predicted: list[list[int]], inputs) -> dict:
+    """:func:`score_sorted` as a table's row records it: the number of lists, then the
+    two accuracies rounded to 6 places."""
+    score = score_sorted(predicted, inputs)
+    return {
+        "lists": score["lists"],
+        "per_element": round(score["per_element"], 6),
+        "exact_match": round(score["exact_match"], 6),
+    }
+
+
 SORT_LENGTHS = (8, 25, 50, 75, 100, 200)  # the lengths of a sorter's accuracy table
 QUICK_SORT_LENGTHS = (8, 25)  # the smoke test's table (`nee-lite reproduce --quick`)
 
@@ -298,15 +310,9 @@ def sorting_table(
         ]
     rows = []
     for name, length, lists in sets:
-        score = score_sorted(model.execute(lists).outputs, lists.tolist())
+        outputs = model.execute(lists).outputs
         rows.append(
-            {
-                "test": name,
-                "length": length,
-                "lists": score["lists"],
-                "per_element": round(score["per_element"], 6),
-                "exact_match": round(score["exact_match"], 6),
-            }
+            {"test": name, "length": length, **table_scores(outputs, lists.tolist())}
         )
     return rows
 

@@ -299,12 +299,7 @@ def train_merge_nee(
                 codec,
             )
         )
-        return SortStates(
-            *(
-                getattr(states, name).to(device)
-                for name in ("bits", "hide", "target", "pointer")
-            )
-        )
+        return states.to(device)
 
     return train_masked_engine(
         MergeNEE,

@@ -173,6 +173,15 @@ class SortStates:
             pointer=torch.from_numpy(pointer.reshape(count * slots, width)),
         )
 
+    def to(self, device) -> SortStates:
+        """The same states on ``device``."""
+        return SortStates(
+            *(
+                getattr(self, name).to(device)
+                for name in ("bits", "hide", "target", "pointer")
+            )
+        )
+
 
 def engine_loss(engine: NEE, states: SortStates) -> tuple[torch.Tensor, dict]:
     """Value: binary cross-entropy per bit. Pointer: -log of the probability on *any*

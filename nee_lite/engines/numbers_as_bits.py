@@ -26,7 +26,7 @@ from torch import nn
 from ..core.checkpoints import Model
 from ..core.embedding import BitEmbedding
 from ..core.encoding import NumberCodec
-from ..core.training import Recipe, TrainConfig, TrainResult, train
+from ..core.training import Recipe, TrainConfig, TrainResult, train, unknown_choice
 
 __all__ = [
     "ENCODINGS",
@@ -130,10 +130,7 @@ class MinOfTwoConfig:
 
     def __post_init__(self) -> None:
         if self.encoding not in NUMBER_IO:
-            raise ValueError(
-                f"unknown encoding {self.encoding!r}: choose one of "
-                f"{', '.join(ENCODINGS)}"
-            )
+            raise unknown_choice("encoding", self.encoding, ENCODINGS)
 
 
 class MinOfTwo(Model):

@@ -161,12 +161,7 @@ def sort_batches(train_config: TrainConfig, data: SortData, codec: NumberCodec):
             high=codec.end,
         )
         states = selection_states([x.numpy() for x in lists], data.max_length, codec)
-        return SortStates(
-            *(
-                getattr(states, name).to(device)
-                for name in ("bits", "hide", "target", "pointer")
-            )
-        )
+        return states.to(device)
 
     return make_batch
 

@@ -38,6 +38,7 @@ import networkx as nx
 import numpy as np
 
 from ..core.checkpoints import data_dir
+from ..core.training import unknown_choice
 
 __all__ = [
     "MAX_VALUE",
@@ -177,9 +178,7 @@ def build_structure(family: str, n: int, rng: np.random.Generator) -> np.ndarray
     """The edges ``(m, 2)`` of a networkx graph of ``family`` on ``n`` nodes, node
     labels randomly permuted."""
     if family not in FAMILIES:
-        raise ValueError(
-            f"unknown graph family {family!r}: choose one of {', '.join(FAMILIES)}"
-        )
+        raise unknown_choice("graph family", family, FAMILIES)
     graph = FAMILIES[family](n, rng)
     edges = np.array(list(graph.edges), dtype=np.int64).reshape(-1, 2)
     return rng.permutation(n)[edges]
@@ -251,9 +250,7 @@ def dijkstra_weights(
             fits = _worst_sum(n, edges, base + delta, source) <= MAX_VALUE
             low, high = (base, high) if fits else (low, base - 1)
         return low + delta
-    raise ValueError(
-        f"unknown weight kind {kind!r}: choose one of {', '.join(WEIGHT_KINDS)}"
-    )
+    raise unknown_choice("weight kind", kind, WEIGHT_KINDS)
 
 
 def prim_weights(m: int, kind: str, rng: np.random.Generator) -> np.ndarray:
@@ -265,9 +262,7 @@ def prim_weights(m: int, kind: str, rng: np.random.Generator) -> np.ndarray:
         return rng.integers(MAX_VALUE - HARD_SPREAD + 2) + rng.integers(
             HARD_SPREAD, size=m
         )
-    raise ValueError(
-        f"unknown weight kind {kind!r}: choose one of {', '.join(WEIGHT_KINDS)}"
-    )
+    raise unknown_choice("weight kind", kind, WEIGHT_KINDS)
 
 
 def make_graph(spec: dict, algorithm: str) -> WeightedGraph:
@@ -278,9 +273,7 @@ def make_graph(spec: dict, algorithm: str) -> WeightedGraph:
     graphs, each with its own weights.
     """
     if algorithm not in ALGORITHMS:
-        raise ValueError(
-            f"unknown algorithm {algorithm!r}: choose one of {', '.join(ALGORITHMS)}"
-        )
+        raise unknown_choice("algorithm", algorithm, ALGORITHMS)
     n, rng = spec["n"], np.random.default_rng(spec["seed"])
     edges = build_structure(spec["family"], n, rng)
     source = int(rng.integers(n))

@@ -122,12 +122,7 @@ def train_graph_min(
             for row in algorithm_trace(*random_small_graph(rng, data), end=codec.end)
         ]
         states = trace_states(rows, data.max_nodes + 1, codec)
-        return SortStates(
-            *(
-                getattr(states, name).to(device)
-                for name in ("bits", "hide", "target", "pointer")
-            )
-        )
+        return states.to(device)
 
     return train_masked_engine(
         SelectionSortNEE,

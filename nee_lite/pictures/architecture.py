@@ -23,6 +23,7 @@ import matplotlib.pyplot as plt
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
 from ..core.checkpoints import checkpoint_path, read_card
+from .style import text_box
 
 __all__ = ["ROLE_COLORS", "plot_nee_architecture", "plot_seq2seq_architecture"]
 
@@ -37,29 +38,25 @@ ROLE_COLORS = {
 _EDGE = "#333333"
 
 
+_BOX_STYLE = dict(
+    boxstyle="round,pad=0.02,rounding_size=0.12", edgecolor=_EDGE, linewidth=1.1
+)
+
+
 def _box(ax, x, y, width, height, text, role="learned", size=9.5):
     """A rounded box with its lower-left corner at ``(x, y)``; returns its centre."""
-    ax.add_patch(
-        FancyBboxPatch(
-            (x, y),
-            width,
-            height,
-            boxstyle="round,pad=0.02,rounding_size=0.12",
-            facecolor=ROLE_COLORS[role],
-            edgecolor=_EDGE,
-            linewidth=1.1,
-        )
-    )
-    ax.text(
-        x + width / 2,
-        y + height / 2,
+    return text_box(
+        ax,
+        x,
+        y,
+        width,
+        height,
         text,
-        ha="center",
-        va="center",
         fontsize=size,
         wrap=True,
+        facecolor=ROLE_COLORS[role],
+        **_BOX_STYLE,
     )
-    return x + width / 2, y + height / 2
 
 
 def _arrow(
@@ -230,16 +227,8 @@ def plot_nee_architecture(
         )
         _arrow(ax, (embed[0], 4.85), (encoder[0], 4.4))
         _arrow(ax, (2.75, 6.4), (3.15, 4.2), "mask", curve=-0.2, offset=(0.4, 0.2))
-        _box(
-            ax,
-            0.2,
-            1.65,
-            3.0,
-            0.85,
-            "encoded set\n(one state per position)",
-            role="data",
-        )
-        _arrow(ax, (encoder[0], 3.05), (encoder[0], 2.55))
+        column_bottom = (encoder[0], 3.05)
+        column_output = "encoded set\n(one state per position)"
     else:
         ax.text(
             1.7,
@@ -252,16 +241,10 @@ def plot_nee_architecture(
             color="#555555",
             bbox=dict(boxstyle="round,pad=0.15", facecolor="white", edgecolor="none"),
         )
-        _box(
-            ax,
-            0.2,
-            1.65,
-            3.0,
-            0.85,
-            "embedded set\n(one vector per number)",
-            role="data",
-        )
-        _arrow(ax, (embed[0], 4.85), (embed[0], 2.55))
+        column_bottom = (embed[0], 4.85)
+        column_output = "embedded set\n(one vector per number)"
+    _box(ax, 0.2, 1.65, 3.0, 0.85, column_output, role="data")
+    _arrow(ax, column_bottom, (column_bottom[0], 2.55))
     _legend(ax, 0.3, 1.2, ["learned", "rule", "data", "hand"])
     name = config if isinstance(config, str) else "this engine"
     notes = [

@@ -22,7 +22,7 @@ import numpy as np
 from matplotlib.patches import FancyBboxPatch
 
 from .steps import step_viewer
-from .style import COLORS
+from .style import COLORS, mark_training_limit
 
 __all__ = [
     "ROLE_COLORS",
@@ -495,12 +495,7 @@ def plot_graph_scores(
             linewidths=1.5,
             label=label,
         )
-    ax.axvline(
-        train_nodes,
-        color="grey",
-        linestyle=":",
-        label=f"largest training list ({train_nodes})",
-    )
+    mark_training_limit(ax, train_nodes, "largest training list")
     ax.set_xlabel("nodes per graph")
     ax.set_ylabel("accuracy")
     ax.set_ylim(0.8, 1.02)

@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Rectangle
+from matplotlib.patches import FancyArrowPatch, Rectangle
 
 from ..ancestors.npi import NPIConfig
 from ..ancestors.npi_env import BLANK, PRIMITIVES, PROGRAMS, ROWS, WRITE, describe
 from .steps import step_viewer
-from .style import COLORS
+from .style import COLORS, text_box
 
 __all__ = [
     "draw_npi_step",
@@ -183,27 +183,21 @@ def plot_call_timeline(record, ax=None):
 
 # --------------------------------------------------------------------------------------
 # the architecture
+_BOX_STYLE = dict(boxstyle="round,pad=0.05", edgecolor="#444444", linewidth=1.0)
+
+
 def _box(ax, x, y, width, height, text, color, fontsize=8.5):
-    ax.add_patch(
-        FancyBboxPatch(
-            (x, y),
-            width,
-            height,
-            boxstyle="round,pad=0.05",
-            facecolor=color,
-            edgecolor="#444444",
-            linewidth=1.0,
-            zorder=2,
-        )
-    )
-    ax.text(
-        x + width / 2,
-        y + height / 2,
+    text_box(
+        ax,
+        x,
+        y,
+        width,
+        height,
         text,
-        ha="center",
-        va="center",
         fontsize=fontsize,
-        zorder=3,
+        zorder=2,
+        facecolor=color,
+        **_BOX_STYLE,
     )
 
 

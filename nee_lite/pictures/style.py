@@ -10,6 +10,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
+from matplotlib.patches import FancyBboxPatch
 
 __all__ = [
     "COLORS",
@@ -21,6 +22,8 @@ __all__ = [
     "plot_attention",
     "plot_accuracy_vs_length",
     "plot_embedding_pca_3d",
+    "mark_training_limit",
+    "text_box",
 ]
 
 COLORS = {
@@ -107,11 +110,23 @@ def plot_embedding_pca(
     )
     ax.set_xlabel("principal component 1")
     ax.set_ylabel("principal component 2")
+    return _title_and_colorbar(ax, title, points if colorbar else None, "number")
+
+
+def _title_and_colorbar(ax, title: str | None, mappable, label: str):
+    """Finish a plot: its title where given, a colour bar for ``mappable`` (None: no
+    colour bar)."""
     if title:
         ax.set_title(title)
-    if colorbar:
-        plt.colorbar(points, ax=ax, label="number")
+    if mappable is not None:
+        plt.colorbar(mappable, ax=ax, label=label)
     return ax
+
+
+def mark_training_limit(ax, limit, label: str) -> None:
+    """A dotted grey vertical line at the largest size trained on, labelled ``label
+    (limit)``."""
+    ax.axvline(limit, color="grey", linestyle=":", label=f"{label} ({limit})")
 
 
 def grouped_bars(
@@ -152,11 +167,9 @@ def plot_attention(
             range(len(inputs)), [str(x) for x in inputs], rotation=90, fontsize=7
         )
     ax.grid(False)
-    if title:
-        ax.set_title(title)
-    if colorbar:
-        plt.colorbar(image, ax=ax, label="attention weight")
-    return ax
+    return _title_and_colorbar(
+        ax, title, image if colorbar else None, "attention weight"
+    )
 
 
 def plot_accuracy_vs_length(
@@ -175,12 +188,7 @@ def plot_accuracy_vs_length(
             color=COLORS.get(name.split()[0].lower()),
         )
     if train_length:
-        ax.axvline(
-            train_length,
-            color="grey",
-            linestyle=":",
-            label=f"longest training list ({train_length})",
-        )
+        mark_training_limit(ax, train_length, "longest training list")
     ax.set_xlabel("list length")
     ax.set_ylabel(
         {
@@ -222,3 +230,26 @@ def plot_embedding_pca_3d(
     if title:
         ax.set_title(title, fontsize=10)
     return ax
+
+
+def text_box(
+    ax, x, y, width, height, text, *, fontsize, zorder=None, wrap=False, **box
+):
+    """A box of the diagrams with its lower-left corner at ``(x, y)`` and ``text``
+    centred in it; returns its centre. ``box``: the FancyBboxPatch's style (boxstyle,
+    facecolor, edgecolor, linewidth). With ``zorder``, the box is drawn at that layer
+    and its text one above."""
+    box_layer = {} if zorder is None else {"zorder": zorder}
+    text_layer = {} if zorder is None else {"zorder": zorder + 1}
+    ax.add_patch(FancyBboxPatch((x, y), width, height, **box, **box_layer))
+    centre = x + width / 2, y + height / 2
+    ax.text(
+        *centre,
+        text,
+        ha="center",
+        va="center",
+        fontsize=fontsize,
+        wrap=wrap,
+        **text_layer,
+    )
+    return centre

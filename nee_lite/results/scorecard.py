@@ -70,18 +70,27 @@ class ScorecardLine:
 SIZES = (25, 50, 75, 100, 200)  # Table 1's sizes (the paper's 25 to 100) and 200
 
 
+def _table_1_line(
+    chapter: str, label: str, entry: str, n: int, **more
+) -> ScorecardLine:
+    """A line of Table 1 (the ``table-1`` entry): ``entry``'s task at size ``n``, beside
+    the paper's number where it has one."""
+    return ScorecardLine(
+        chapter,
+        label,
+        "table-1",
+        {"task": entry, "size": n},
+        paper=PAPER.get((entry, n)),
+        **more,
+    )
+
+
 def _sorting_lines(chapter: str, entry: str, name: str) -> list[ScorecardLine]:
     """Table 1 (the ``table-1`` entry, minimum over seeds) and the harder lists (the
     task's own entry, one seed). CLRS has no selection or merge sort, so no CLRS number
     stands on these lines."""
     lines = [
-        ScorecardLine(
-            chapter,
-            f"{name}, {n} numbers (paper's test lists)",
-            "table-1",
-            {"task": entry, "size": n},
-            paper=PAPER.get((entry, n)),
-        )
+        _table_1_line(chapter, f"{name}, {n} numbers (paper's test lists)", entry, n)
         for n in SIZES
     ]
     lines += [
@@ -93,15 +102,30 @@ def _sorting_lines(chapter: str, entry: str, name: str) -> list[ScorecardLine]:
     return lines
 
 
+def _arithmetic_line(
+    label: str, entry: str, where: dict, paper: tuple
+) -> ScorecardLine:
+    """A line of the chapter "Learning arithmetic": exact match only, beside the paper's
+    number ``PAPER[paper]``."""
+    return ScorecardLine(
+        "Learning arithmetic",
+        label,
+        entry,
+        where,
+        per_element=None,
+        paper=PAPER[paper],
+        compare="exact",
+    )
+
+
 def _graph_lines(chapter: str, entry: str, name: str, clrs: str) -> list[ScorecardLine]:
     compare = "exact" if entry == "prim" else "per_element"
     lines = [
-        ScorecardLine(
+        _table_1_line(
             chapter,
             f"{name}, graphs of {n} nodes",
-            "table-1",
-            {"task": entry, "size": n},
-            paper=PAPER.get((entry, n)),
+            entry,
+            n,
             clrs=CLRS[clrs] if n == 100 else None,
             compare=compare,
         )
@@ -193,42 +217,27 @@ LINES: list[ScorecardLine] = [
     ],
     *_sorting_lines("Conditional masking", "selection-sort", "selection sort"),
     *_sorting_lines("Merge sort", "merge-sort", "merge sort"),
-    ScorecardLine(
-        "Learning arithmetic",
-        "8-bit addition, unseen pairs",
-        "add",
-        {"test": "held-out pairs"},
-        per_element=None,
-        paper=PAPER[("add", 256)],
-        compare="exact",
+    _arithmetic_line(
+        "8-bit addition, unseen pairs", "add", {"test": "held-out pairs"}, ("add", 256)
     ),
-    ScorecardLine(
-        "Learning arithmetic",
+    _arithmetic_line(
         "12-bit multiplication, unseen pairs",
         "multiply",
         {"test": "held-out pairs"},
-        per_element=None,
-        paper=PAPER[("multiply", 4096)],
-        compare="exact",
+        ("multiply", 4096),
     ),
-    ScorecardLine(
-        "Learning arithmetic",
+    _arithmetic_line(
         "12-bit multiplication, unseen pairs, single engines from 3 seeds",
         "multiply-seeds",
         {"operation": "multiply"},
-        per_element=None,
-        paper=PAPER[("multiply", 4096)],
-        compare="exact",
+        ("multiply", 4096),
     ),
     *[
-        ScorecardLine(
-            "Learning arithmetic",
+        _arithmetic_line(
             f"Table 2: {count} numbers allowed, single engines",
             "addition-heldout",
             {"count": count},
-            per_element=None,
-            paper=PAPER[("addition-heldout", count)],
-            compare="exact",
+            ("addition-heldout", count),
         )
         for count in PAPER_COUNTS
     ],
@@ -400,6 +409,15 @@ def _mean_min_cell(value, mean) -> str:
     )
 
 
+def _html_table_start(head) -> list[str]:
+    """The first lines of a scorecard HTML table whose columns are named ``head``."""
+    return [
+        '<table class="scorecard">',
+        "<thead><tr>" + "".join(f"<th>{h}</th>" for h in head) + "</tr></thead>",
+        "<tbody>",
+    ]
+
+
 def headline_html(rows: list[dict], numbered: bool = False) -> str:
     """:func:`headline`'s rows as the scorecard's HTML table: the sentence, its chapter
     (a link), ours per element and as whole-output exact match (over seeds: the minimum,
@@ -416,11 +434,7 @@ def headline_html(rows: list[dict], numbered: bool = False) -> str:
     )
     if numbered:
         head = ("#", *head)
-    lines = [
-        '<table class="scorecard">',
-        "<thead><tr>" + "".join(f"<th>{h}</th>" for h in head) + "</tr></thead>",
-        "<tbody>",
-    ]
+    lines = _html_table_start(head)
     for number, row in enumerate(rows, 1):
         ours = row["ours"]
         paper = (
@@ -632,11 +646,7 @@ def render_html(rows: list[dict]) -> str:
         "vs paper",
         "Trained in",
     )
-    lines = [
-        '<table class="scorecard">',
-        "<thead><tr>" + "".join(f"<th>{h}</th>" for h in head) + "</tr></thead>",
-        "<tbody>",
-    ]
+    lines = _html_table_start(head)
     chapter = None
     for row in rows:
         if row["chapter"] != chapter:

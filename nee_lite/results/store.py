@@ -29,6 +29,7 @@ __all__ = [
     "write_results",
     "display_path",
     "write_cpu_record",
+    "write_json",
     "cpu_environment",
     "benchmark_environment",
     "checkpoint_hashes",
@@ -75,9 +76,8 @@ def git_commit() -> dict:
         return {"commit": None, "changed_files": None}
 
 
-def environment(device: torch.device, git: dict | None = None) -> dict:
-    """Where and with what a measurement ran (``git``: a :func:`git_commit` taken when
-    the run started)."""
+def _machine(device: torch.device) -> dict:
+    """The device and its name, CPU kind, threads, torch and Python versions."""
     return {
         "device": device.type,
         "device_name": device_name(device),
@@ -85,6 +85,14 @@ def environment(device: torch.device, git: dict | None = None) -> dict:
         "threads": torch.get_num_threads(),
         "torch": torch.__version__,
         "python": platform.python_version(),
+    }
+
+
+def environment(device: torch.device, git: dict | None = None) -> dict:
+    """Where and with what a measurement ran (``git``: a :func:`git_commit` taken when
+    the run started)."""
+    return {
+        **_machine(device),
         "platform": platform.platform(),
         "git": git if git is not None else git_commit(),
         "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -95,14 +103,8 @@ def benchmark_environment(device: torch.device | str = "cpu") -> dict:
     """Where a benchmark ran, flat, for the top of its record: device and its name, CPU
     kind, threads, torch and Python versions, date. Every script in ``benchmarks/``
     writes these through this function."""
-    device = torch.device(device)
     return {
-        "device": device.type,
-        "device_name": device_name(device),
-        "cpu_kind": cpu_kind(),
-        "threads": torch.get_num_threads(),
-        "torch": torch.__version__,
-        "python": platform.python_version(),
+        **_machine(torch.device(device)),
         "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
     }
 
@@ -134,10 +136,15 @@ def write_cpu_record(path: Path, benchmark: str, command: str, **body) -> dict:
     then ``body`` (its runs and summary; a key of ``body`` that is also one of the
     environment's replaces it). Returns the record."""
     record = {"benchmark": benchmark, "command": command, **cpu_environment(), **body}
+    write_json(path, record, indent=2)
+    return record
+
+
+def write_json(path: Path, value, indent: int = 1) -> None:
+    """Write ``value`` as JSON (and a final newline) to ``path``, making its folder."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(record, indent=2) + "\n")
-    return record
+    path.write_text(json.dumps(value, indent=indent) + "\n")
 
 
 def results_path(out: Path) -> Path:
