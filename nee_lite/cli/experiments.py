@@ -332,7 +332,7 @@ def _table_1_seed(run: ReproduceOptions, seed: int) -> tuple[list[dict], dict]:
 
 
 def wide_graphs_table_entry(run: ReproduceOptions) -> dict:
-    """Chapter "Exact at any width": Dijkstra and Prim on the 8-bit engines composed
+    """Chapter "Exact at 16 bits": Dijkstra and Prim on the 8-bit engines composed
     into 16-bit ones (:mod:`nee_lite.graphs.wide`), on the stored big graphs (500 and
     1,000 nodes, 2 per family; ``--quick``: the road-like graphs of 500 nodes), with the
     engines reproduced in this run where they are there, else the shipped ones. Trains

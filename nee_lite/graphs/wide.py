@@ -1,4 +1,4 @@
-"""Chapter "Exact at any width": 16-bit numbers composed from the 8-bit engines, and
+"""Chapter "Exact at 16 bits": 16-bit numbers composed from the 8-bit engines, and
 Dijkstra and Prim on them.
 
 Nothing here is trained. The 8-bit engines of the earlier chapters, each checked on

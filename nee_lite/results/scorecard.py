@@ -245,7 +245,7 @@ LINES: list[ScorecardLine] = [
     *_graph_lines("Prim", "prim", "minimum spanning tree", "mst-prim"),
     *[
         ScorecardLine(
-            "Exact at any width",
+            "Exact at 16 bits",
             f"{name}, 16-bit weights, graphs of {n} nodes (12 families)",
             "wide-graphs",
             {"algorithm": algorithm, "family": "all", "size": n},
@@ -308,7 +308,7 @@ CHAPTERS = {
     "Learning arithmetic": "arithmetic",
     "Dijkstra": "dijkstra",
     "Prim": "prim",
-    "Exact at any width": "wide_numbers",
+    "Exact at 16 bits": "wide_numbers",
     "Neural Programmer-Interpreters": "npi",
     "NPI: sorting": "npi_sorting",
     "Learning to Execute": "learning_to_execute",
