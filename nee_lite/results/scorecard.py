@@ -345,7 +345,8 @@ HEADLINES = [
         "merge sort, 100 numbers (paper's test lists)",
     ),
     (
-        "The add NEE adds pairs of 8-bit numbers it never saw together in training",
+        "The add NEE adds pairs of 8-bit numbers held out of training (about 9 in 10 "
+        "mirror a training pair: a + b for b + a)",
         "8-bit addition, unseen pairs",
     ),
     (
@@ -354,8 +355,8 @@ HEADLINES = [
         "Table 2: 64 numbers allowed, single engines",
     ),
     (
-        "The multiply NEE multiplies pairs of 12-bit numbers it never saw together in "
-        "training",
+        "The multiply NEE multiplies pairs of 12-bit numbers held out of training "
+        "(about 1 in 10 unseen in either order)",
         "12-bit multiplication, unseen pairs, single engines from 3 seeds",
     ),
     (
