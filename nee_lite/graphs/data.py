@@ -371,9 +371,9 @@ def graph_test_set(
     return {n: list(_stored_graphs(algorithm, path, n)) for n in sizes}
 
 
-def tentative_overflow(graph: WeightedGraph):
-    """The first sum the adder would be asked for that exceeds 255, as ``(u, v, dist_u,
-    w)``, or None.
+def tentative_overflow(graph: WeightedGraph, limit: int = MAX_VALUE):
+    """The first sum the adder would be asked for that exceeds ``limit`` (255), as
+    ``(u, v, dist_u, w)``, or None.
 
     Dijkstra adds ``dist[u] + w(u, v)`` when it selects ``u`` and ``v`` is not yet
     visited: for every edge with ``dist[u] <= dist[v]`` (an equal pair gives the same
@@ -385,7 +385,7 @@ def tentative_overflow(graph: WeightedGraph):
         over = (
             np.isfinite(dist[u])
             & (dist[u] <= dist[v])
-            & (dist[u] + graph.weights > MAX_VALUE)
+            & (dist[u] + graph.weights > limit)
         )
         if over.any():
             i = int(np.argmax(over))

@@ -63,6 +63,7 @@ from .data import (
     WeightedGraph,
     build_structure,
     shortest_distances,
+    tentative_overflow,
 )
 
 __all__ = [
@@ -390,17 +391,7 @@ def wide_overflow(graph: WeightedGraph, limit: int = WIDE_MAX_VALUE):
     :func:`nee_lite.graphs.data.tentative_overflow` counts them."""
     if not len(graph.edges):
         return None
-    dist = shortest_distances(graph.n, graph.edges, graph.weights, graph.source)
-    for u, v in (graph.edges.T, graph.edges.T[::-1]):
-        over = (
-            np.isfinite(dist[u])
-            & (dist[u] <= dist[v])
-            & (dist[u] + graph.weights > limit)
-        )
-        if over.any():
-            i = int(np.argmax(over))
-            return int(u[i]), int(v[i]), int(dist[u[i]]), int(graph.weights[i])
-    return None
+    return tentative_overflow(graph, limit)
 
 
 def needs_wide(graph: WeightedGraph, algorithm: str) -> bool:
