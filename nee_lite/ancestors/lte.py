@@ -511,16 +511,21 @@ class CopyData:
     test_count: int = 500
 
 
-def _lstm_budget(steps: int, batch_size: int, lr: float, log_every: int = 100):
-    """AdamW, 50 warm-up steps, cosine decay, gradients clipped at 5 as in the paper."""
+def lstm_budget(
+    steps: int, batch_size: int, lr: float, log_every: int = 100, sgd: bool = False
+) -> TrainConfig:
+    """Gradients clipped at 5 as in the paper. AdamW with 50 warm-up steps and cosine
+    decay; or (``sgd``) the paper's plain SGD at a constant rate, which the data's
+    ``lr_decay`` lowers (:func:`train_lte`)."""
     return TrainConfig(
         steps=steps,
         batch_size=batch_size,
         lr=lr,
-        warmup_steps=50,
-        min_lr_ratio=0.05,
+        warmup_steps=0 if sgd else 50,
+        min_lr_ratio=1.0 if sgd else 0.05,
         grad_clip=5.0,
         log_every=log_every,
+        optimizer="sgd" if sgd else "adamw",
     )
 
 
@@ -529,7 +534,7 @@ def _lstm_budget(steps: int, batch_size: int, lr: float, log_every: int = 100):
 COPY = Recipe(
     model=LTEConfig(hidden=64),
     data=CopyData(),
-    train=_lstm_budget(500, 64, 1e-2, log_every=25),
+    train=lstm_budget(500, 64, 1e-2, log_every=25),
 )
 
 
@@ -568,13 +573,13 @@ class LTEData:
 #: runs.
 LTE_ADD = Recipe(
     model=LTEConfig(hidden=128, reverse=True),
-    train=_lstm_budget(10000, 64, 1e-2),
+    train=lstm_budget(10000, 64, 1e-2),
     data=LTEData(LTETask(3, 1, ADDITION)),
 )
 #: ``lte-programs``: the paper's six operations with 2-digit constants and nesting 2.
 LTE_PROGRAMS = Recipe(
     model=LTEConfig(hidden=128, reverse=True),
-    train=_lstm_budget(8000, 64, 1e-2),
+    train=lstm_budget(8000, 64, 1e-2),
     data=LTEData(LTETask(2, 2, PROGRAM_OPERATIONS)),
 )
 

@@ -27,7 +27,7 @@ from dataclasses import asdict, dataclass
 
 import torch
 
-from ..core.training import Recipe, TrainConfig
+from ..core.training import Recipe
 from .lte import (
     ADDITION,
     CURRICULA,
@@ -35,6 +35,7 @@ from .lte import (
     LTEConfig,
     LTETask,
     evaluate_programs,
+    lstm_budget,
     train_lte,
 )
 
@@ -70,41 +71,25 @@ class CurriculumData:
     lr_decay: float | None = None
 
 
-def _budget(steps: int, batch_size: int, lr: float, sgd: bool = False) -> TrainConfig:
-    """Gradients clipped at 5. AdamW with warm-up and cosine decay; or the paper's plain
-    SGD at a constant rate, which the data's ``lr_decay`` lowers
-    (:func:`~nee_lite.ancestors.lte.train_lte`)."""
-    return TrainConfig(
-        steps=steps,
-        batch_size=batch_size,
-        lr=lr,
-        warmup_steps=0 if sgd else 50,
-        min_lr_ratio=1.0 if sgd else 0.05,
-        grad_clip=5.0,
-        log_every=100,
-        optimizer="sgd" if sgd else "adamw",
-    )
-
-
 #: The addition experiment at the size run for the book (a CPU), on the task of the
 #: shipped ``lte-add``.
 ADDITION_CPU = Recipe(
     model=LTEConfig(hidden=128, reverse=True),
-    train=_budget(3000, 64, 1e-2),
+    train=lstm_budget(3000, 64, 1e-2),
     data=CurriculumData(LTE_ADD.data.task, 100, 300, 1000),
 )
 #: The addition experiment at the paper's size: 9 digits, a 2 x 400 LSTM (for a GPU; not
 #: run for the book).
 ADDITION_GPU = Recipe(
     model=LTEConfig(hidden=400, layers=2, reverse=True),
-    train=_budget(50000, 100, 2e-3),
+    train=lstm_budget(50000, 100, 2e-3),
     data=CurriculumData(LTETask(9, 1, ADDITION), 500, 1000, 2000),
 )
 #: The program grid at the CPU scale run for the book: constants of up to 2 digits,
 #: nesting up to 2, one layer of 128 units; 400 test programs per cell.
 GRID_CPU = Recipe(
     model=LTEConfig(hidden=128, reverse=True),
-    train=_budget(1000, 64, 1e-2),
+    train=lstm_budget(1000, 64, 1e-2),
     data=CurriculumData(LTETask(2, 2), 50, 200, 400),
 )
 #: The paper's configuration (section 6: 2 layers of 400 units, batch 100, gradients
@@ -112,7 +97,7 @@ GRID_CPU = Recipe(
 #: improving); not run for the book.
 GRID_PAPER = Recipe(
     model=LTEConfig(hidden=400, layers=2, reverse=True),
-    train=_budget(50000, 100, 0.5, sgd=True),
+    train=lstm_budget(50000, 100, 0.5, sgd=True),
     data=CurriculumData(LTETask(4, 3), 500, 1000, 2000, lr_decay=0.8),
 )
 

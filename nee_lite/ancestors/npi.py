@@ -308,15 +308,7 @@ class NPIData:
 #: most 5 digits.
 NPI_ADD = Recipe(
     model=NPIConfig(),
-    train=TrainConfig(
-        steps=1000,
-        batch_size=256,
-        lr=1e-2,
-        warmup_steps=50,
-        min_lr_ratio=0.0,
-        grad_clip=1.0,
-        log_every=50,
-    ),
+    train=TrainConfig(steps=1000, lr=1e-2, warmup_steps=50, min_lr_ratio=0.0),
     data=NPIData(),
 )
 

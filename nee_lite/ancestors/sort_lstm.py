@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import torch
 
 from ..core.training import Recipe, TrainConfig, TrainResult, train
-from .lte import CharSeq2Seq, Example, LTEConfig, teacher_forced
+from .lte import CharSeq2Seq, Example, LTEConfig, lstm_budget, teacher_forced
 from .npi_sort_env import random_arrays
 
 __all__ = [
@@ -39,15 +39,7 @@ class SortLSTMData:
 #: of the training lengths).
 SORT_LSTM = Recipe(
     model=LTEConfig(hidden=128),
-    train=TrainConfig(
-        steps=2000,
-        batch_size=64,
-        lr=1e-2,
-        warmup_steps=50,
-        min_lr_ratio=0.05,
-        grad_clip=5.0,
-        log_every=100,
-    ),
+    train=lstm_budget(2000, 64, 1e-2),
     data=SortLSTMData(),
 )
 

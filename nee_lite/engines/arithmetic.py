@@ -458,14 +458,7 @@ _SHAPE = ArithmeticConfig(
     d_model=32, encoder_layers=1, decoder_layers=1, ff=512, norm="post"
 )
 _BUDGET = TrainConfig(
-    steps=10000,
-    batch_size=64,
-    lr=3e-3,
-    warmup_steps=100,
-    min_lr_ratio=0.0,
-    weight_decay=0.3,
-    grad_clip=1.0,
-    log_every=100,
+    steps=10000, batch_size=64, min_lr_ratio=0.0, weight_decay=0.3, log_every=100
 )
 #: The shipped 8-bit addition engine, trained on 90 % of the valid pairs, with weight
 #: decay 0.1: with 0.3 an engine now and then had not fitted its own training pairs when

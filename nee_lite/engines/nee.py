@@ -209,13 +209,7 @@ def engine_loss(engine: NEE, states: SortStates) -> tuple[torch.Tensor, dict]:
 #: The mask network's budget (its seed is the engine's); merge sort's rule takes 400
 #: steps instead of 300.
 MASK_TRAIN = TrainConfig(
-    steps=300,
-    batch_size=256,
-    lr=1e-2,
-    warmup_steps=10,
-    min_lr_ratio=0.0,
-    grad_clip=None,
-    log_every=50,
+    steps=300, lr=1e-2, warmup_steps=10, min_lr_ratio=0.0, grad_clip=None
 )
 
 

@@ -134,14 +134,7 @@ class SelectionSortNEE(MaskedEngine):
 #: minimum of lists of any length.
 SELECTION_SORT = Recipe(
     model=NEEConfig(encoder_layers=0),
-    train=TrainConfig(
-        steps=2000,
-        batch_size=64,
-        lr=1e-2,
-        warmup_steps=100,
-        min_lr_ratio=0.0,
-        grad_clip=None,
-    ),
+    train=TrainConfig(batch_size=64, lr=1e-2, min_lr_ratio=0.0, grad_clip=None),
     data=SortData(),
     mask_steps=300,
 )

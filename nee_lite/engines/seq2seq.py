@@ -165,14 +165,7 @@ def teacher_forcing_batch(lists, max_length: int, codec: NumberCodec):
 #: only about 92 % of the 8-number lists exactly.
 SORT_BASELINE = Recipe(
     model=Seq2SeqConfig(),
-    train=TrainConfig(
-        steps=4000,
-        batch_size=64,
-        lr=3e-3,
-        warmup_steps=100,
-        min_lr_ratio=0.0,
-        grad_clip=None,
-    ),
+    train=TrainConfig(steps=4000, batch_size=64, min_lr_ratio=0.0, grad_clip=None),
     data=SortData(max_length=8, min_length=4),
 )
 

@@ -325,18 +325,33 @@ def write_graph_test_sets(path=None, seed: int = 0) -> Path:
         {**spec, "checksum": {a: make_graph(spec, a).checksum() for a in ALGORITHMS}}
         for spec in graph_specs(seed=seed)
     ]
-    info = {
-        "description": "graphs per size; each is rebuilt by "
-        "nee_lite.graphs.make_graph(spec, algorithm) "
-        "and checked against its checksum",
-        "command": "python -m nee_lite.graphs.data",
-        "seed": seed,
-        "graphs": rows,
-    }
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(
-        json.dumps(info, separators=(",", ":")).replace('},{"n"', '},\n{"n"') + "\n"
+    description = (
+        "graphs per size; each is rebuilt by nee_lite.graphs.make_graph(spec, "
+        "algorithm) and checked against its checksum"
     )
+    return write_graph_rows(
+        path, rows, description, "python -m nee_lite.graphs.data", seed
+    )
+
+
+def checked(graph: WeightedGraph, row: dict, algorithm: str, module: str):
+    """``graph``, rebuilt from a stored ``row``, if its checksum is the row's; else a
+    ``ValueError`` naming the module whose ``__main__`` rewrites the test set."""
+    if graph.checksum() != row["checksum"][algorithm]:
+        raise ValueError(
+            f"test graph {row['family']} n={row['n']} seed={row['seed']} does not "
+            "match its checksum: networkx or the generator changed; rerun python -m "
+            f"{module}"
+        )
+    return graph
+
+
+def write_graph_rows(path: Path, rows, description: str, command: str, seed) -> Path:
+    """Write graph rows (specs with checksums) as JSON, one graph a line."""
+    info = dict(description=description, command=command, seed=seed, graphs=rows)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(info, separators=(",", ":")).replace('},{"n"', '},\n{"n"')
+    path.write_text(text + "\n")
     return path
 
 
@@ -349,14 +364,7 @@ def _stored_graphs(algorithm: str, path: str, n: int) -> tuple:
         graph = make_graph(
             {key: row[key] for key in ("n", "family", "weights", "seed")}, algorithm
         )
-        if graph.checksum() != row["checksum"][algorithm]:
-            raise ValueError(
-                f"test graph {row['family']} n={row['n']} seed={row['seed']} does not "
-                "match its "
-                "checksum: networkx or the generator changed; rerun python -m "
-                "nee_lite.graphs.data"
-            )
-        graphs.append(graph)
+        graphs.append(checked(graph, row, algorithm, "nee_lite.graphs.data"))
     if not graphs:
         raise ValueError(f"{path} holds no test graphs with {n} nodes")
     return tuple(graphs)

@@ -62,8 +62,10 @@ from .data import (
     MAX_VALUE,
     WeightedGraph,
     build_structure,
+    checked,
     shortest_distances,
     tentative_overflow,
+    write_graph_rows,
 )
 
 __all__ = [
@@ -529,19 +531,13 @@ def write_wide_test_set(path=None, seed: int = 0) -> Path:
         }
         for spec in wide_specs(per_family=WIDE_PER_FAMILY, seed=seed)
     ]
-    info = {
-        "description": "big graphs with 16-bit weights; each is rebuilt by "
-        "nee_lite.graphs.wide.make_wide_graph(spec, algorithm) and checked against "
-        "its checksum",
-        "command": "python -m nee_lite.graphs.wide",
-        "seed": seed,
-        "graphs": rows,
-    }
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(
-        json.dumps(info, separators=(",", ":")).replace('},{"n"', '},\n{"n"') + "\n"
+    description = (
+        "big graphs with 16-bit weights; each is rebuilt by nee_lite.graphs.wide."
+        "make_wide_graph(spec, algorithm) and checked against its checksum"
     )
-    return path
+    return write_graph_rows(
+        path, rows, description, "python -m nee_lite.graphs.wide", seed
+    )
 
 
 def wide_test_set(
@@ -556,14 +552,7 @@ def wide_test_set(
         graph = make_wide_graph(
             {key: row[key] for key in ("n", "family", "seed")}, algorithm
         )
-        if graph.checksum() != row["checksum"][algorithm]:
-            raise ValueError(
-                f"big test graph {row['family']} n={row['n']} seed={row['seed']} does "
-                "not match its "
-                "checksum: networkx or the generator changed; rerun python -m "
-                "nee_lite.graphs.wide"
-            )
-        graphs[row["n"]].append(graph)
+        graphs[row["n"]].append(checked(graph, row, algorithm, "nee_lite.graphs.wide"))
     return graphs
 
 

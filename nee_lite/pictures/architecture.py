@@ -206,14 +206,8 @@ def plot_nee_architecture(
     _cells(ax, 0.3, 6.35, ["1" if i == 1 else "0" for i in range(5)], hidden={1})
 
     # Encoder column: drawn from the config.
-    embed = _box(
-        ax,
-        0.2,
-        4.85,
-        3.0,
-        0.9,
-        "bitwise embedding\n$\\sqrt{d}\\,\\sum_i x_i v_i$, no positions",
-    )
+    label = "bitwise embedding\n$\\sqrt{d}\\,\\sum_i x_i v_i$, no positions"
+    embed = _box(ax, 0.2, 4.85, 3.0, 0.9, label)
     _arrow(ax, (0.28, 7.6), (0.7, 5.8), curve=0.5)
     if encoder_layers:
         encoder = _box(
@@ -263,17 +257,12 @@ def plot_nee_architecture(
     start = _box(
         ax, 4.4, 7.3, 2.6, 0.75, "start token $s = 0$\n(embeds to zero)", role="data"
     )
-    _box(
-        ax,
-        4.4,
-        3.6,
-        2.6,
-        2.9,
+    label = (
         f"decoder, {_count(decoder_layers, 'block')}\n\nself-attention\n\n"
         "cross-attention\nover the set\n(hidden keys\nremoved)\n"
-        "\nfeed-forward",
-        size=9,
+        "\nfeed-forward"
     )
+    _box(ax, 4.4, 3.6, 2.6, 2.9, label, size=9)
     _arrow(ax, (start[0], 7.3), (start[0], 6.55))
     _arrow(ax, (3.25, 2.1), (4.35, 4.3), "keys, values", curve=0.25, offset=(0.6, -0.3))
     _box(ax, 4.4, 1.9, 2.6, 0.9, "value head\none logit per bit")
@@ -282,45 +271,27 @@ def plot_nee_architecture(
     _arrow(ax, (start[0], 1.9), (start[0], 1.25))
 
     # Pointer and mask network.
-    _box(
-        ax,
-        8.1,
-        4.65,
-        2.6,
-        1.1,
-        "pointer = the cross-\nattention weights;\nargmax, one-hot",
-        role="data",
-    )
+    label = "pointer = the cross-\nattention weights;\nargmax, one-hot"
+    _box(ax, 8.1, 4.65, 2.6, 1.1, label, role="data")
     _arrow(ax, (7.05, 5.2), (8.05, 5.2), "weights")
     ax.text(7.75, 4.07, "$b^P$", fontsize=9.5, va="center")
     _cells(ax, 8.2, 3.85, ["0", "0", "0", "1", "0"], highlight=3)
     _arrow(ax, (9.4, 4.6), (9.4, 4.3))
     ax.text(7.75, 3.26, "$b^I$", fontsize=9.5, va="center")
     _cells(ax, 8.2, 3.05, ["1" if i == 1 else "0" for i in range(5)], hidden={1})
-    _box(
-        ax,
-        8.1,
-        0.8,
-        2.6,
-        1.75,
+    label = (
         "mask network\n[$b^I$, $b^P$] as 2 channels\nConv1d, kernel 3\nReLU, 1x1 "
-        "conv\n-> next mask",
-        role="rule",
+        "conv\n-> next mask"
     )
+    _box(ax, 8.1, 0.8, 2.6, 1.75, label, role="rule")
     _arrow(ax, (9.4, 3.0), (9.4, 2.6))
 
     # The loop, written by hand.
-    _box(
-        ax,
-        11.3,
-        4.6,
-        2.5,
-        2.6,
+    label = (
         "the loop (Python)\n\nemit the value;\nstop when it is $e$;\nelse feed "
-        "the\nnext mask back\nand run again",
-        role="hand",
-        size=9,
+        "the\nnext mask back\nand run again"
     )
+    _box(ax, 11.3, 4.6, 2.5, 2.6, label, role="hand", size=9)
     _arrow(ax, (10.75, 1.7), (12.0, 4.55), "next mask", offset=(0.2, -1.0), corner=True)
     _arrow(ax, (7.05, 0.6), (13.2, 4.55), "value", offset=(1.5, -1.95), corner=True)
     _arrow(
@@ -343,14 +314,8 @@ def plot_seq2seq_architecture(figsize=(11.0, 5.8)):
     ax.text(0.3, 7.0, "input list (every position visible)", fontsize=9.5)
     source = _cells(ax, 0.3, 6.4, ["7", "3", "250", "3"])
     embed = _box(ax, 0.2, 4.6, 3.2, 1.1, "bitwise embedding\n+ sinusoidal positions")
-    encoder = _box(
-        ax,
-        0.2,
-        2.2,
-        3.2,
-        1.7,
-        "encoder, 2 blocks\nself-attention\n+ feed-forward\n(LayerNorm after each)",
-    )
+    label = "encoder, 2 blocks\nself-attention\n+ feed-forward\n(LayerNorm after each)"
+    encoder = _box(ax, 0.2, 2.2, 3.2, 1.7, label)
     _box(ax, 0.2, 0.6, 3.2, 0.95, "encoded list", role="data")
     _arrow(ax, (source[0], 6.4), (embed[0], 5.75))
     _arrow(ax, (embed[0], 4.6), (encoder[0], 3.95))
@@ -361,15 +326,11 @@ def plot_seq2seq_architecture(figsize=(11.0, 5.8)):
     dec_embed = _box(
         ax, 4.5, 4.6, 3.2, 1.1, "bitwise embedding\n+ sinusoidal positions"
     )
-    decoder = _box(
-        ax,
-        4.5,
-        2.2,
-        3.2,
-        1.7,
+    label = (
         "decoder, 2 blocks\ncausal self-attention\ncross-attention\nover the list\n+ "
-        "feed-forward",
+        "feed-forward"
     )
+    decoder = _box(ax, 4.5, 2.2, 3.2, 1.7, label)
     _box(ax, 4.5, 0.6, 3.2, 0.95, "value head\none logit per bit")
     _arrow(ax, (target[0], 6.4), (dec_embed[0], 5.75))
     _arrow(ax, (dec_embed[0], 4.6), (decoder[0], 3.95))
@@ -378,26 +339,11 @@ def plot_seq2seq_architecture(figsize=(11.0, 5.8)):
 
     _box(ax, 8.8, 0.6, 2.3, 0.95, "next number: 7\n(bits > 0)", role="data")
     _arrow(ax, (7.75, 1.1), (8.75, 1.1))
-    _box(
-        ax,
-        8.8,
-        2.5,
-        2.3,
-        1.1,
-        "last layer's cross-\nattention: where it\nlooked (plotted)",
-        role="data",
-    )
+    label = "last layer's cross-\nattention: where it\nlooked (plotted)"
+    _box(ax, 8.8, 2.5, 2.3, 1.1, label, role="data")
     _arrow(ax, (7.75, 3.05), (8.75, 3.05))
-    _box(
-        ax,
-        11.5,
-        3.9,
-        2.3,
-        2.1,
-        "greedy loop\n(Python)\nappend the output\nto the decoder\ninput, n steps",
-        role="hand",
-        size=9,
-    )
+    label = "greedy loop\n(Python)\nappend the output\nto the decoder\ninput, n steps"
+    _box(ax, 11.5, 3.9, 2.3, 2.1, label, role="hand", size=9)
     _arrow(ax, (11.15, 1.1), (12.65, 3.85), curve=0.25)
     _arrow(
         ax,
