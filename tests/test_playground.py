@@ -10,9 +10,15 @@ The test types 24 lists of up to 100 numbers (duplicates, 0 and 255 among them) 
 sorts each with the selection-sort and the merge-sort engine, 5 sets of addition pairs,
 and 7 graphs (up to 25 nodes) through Dijkstra and Prim, and compares every answer with
 what ``nee-lite run`` answers for the same input (the same task functions, in Python, on
-the PyTorch models). Invalid input must show a message beside the box and change
-nothing; the command line must refuse it too. It prints (does not assert) the page's
-time to interactive and the time of each run.
+the PyTorch models). With the box "16-bit numbers" checked it runs 20 graphs with
+weights in the thousands (ten families of :mod:`nee_lite.graphs.wide`, up to 100 nodes,
+one of 300; ties in the high byte, in the low byte and in all 16 bits; distances of
+exactly 65,535; a star of 501 nodes; a graph within 8 bits) through both and compares
+each answer with ``nee-lite run --bits 16``'s, and the engines' width the page ran on
+with the command line's choice (:func:`~nee_lite.graphs.wide.needs_wide`). Invalid input
+must show a message beside the box and change nothing; the command line must refuse it
+too (16-bit input: with the very message the page shows). It prints (does not assert)
+the page's time to interactive and the time of each run.
 """
 
 from __future__ import annotations
@@ -23,13 +29,15 @@ import statistics
 import time
 from urllib.parse import urljoin
 
+import numpy as np
 import pytest
 from test_browser import browser, open_page, require_environment, screenshot, site  # noqa: F401 - fixtures
 
 from nee_lite.cli.main import main as cli_main
 from nee_lite.cli.registry import TASKS as REGISTRY
 from nee_lite.cli.registry import run_task, shipped_checkpoint
-from nee_lite.graphs.data import graph_test_set
+from nee_lite.graphs.data import WeightedGraph, graph_test_set
+from nee_lite.graphs.wide import make_wide_graph, needs_wide
 
 PAGE = "book/playground.html"
 TASKS = {
@@ -137,6 +145,92 @@ def test_graphs() -> list[dict]:
 
 test_graphs.__test__ = False
 
+# (family, nodes) of the 16-bit graphs made by nee_lite.graphs.wide.make_wide_graph
+WIDE_SPECS = [
+    ("geometric", 100),
+    ("road", 100),
+    ("erdos-renyi", 60),
+    ("regular", 80),
+    ("grid", 100),
+    ("tree", 100),
+    ("caveman", 60),
+    ("complete", 40),
+    ("sparse-disconnected", 100),
+    ("barabasi-albert", 50),
+    ("geometric", 300),  # a few hundred nodes: the long selection steps
+]
+
+
+def wide_graphs(algorithm: str) -> list[dict]:
+    """20 graphs for the 16-bit engines: the families of :data:`WIDE_SPECS` (weights up
+    to 4,000, scaled down where Dijkstra's sums would pass 65,535), ties in the high
+    byte (300, 301, 511 and 512 share it in pairs), exact ties in all 16 bits, weights
+    and distances of exactly 65,535, 0 weights, infinity, a star of 501 nodes with 8-bit
+    weights (on the composed engines for its size alone), and one graph within 8 bits
+    (the command line runs it on the 8-bit engines)."""
+    made = [
+        make_wide_graph(
+            {"n": n, "family": family, "seed": 28_000 + 10 * n + index}, algorithm
+        )
+        for index, (family, n) in enumerate(WIDE_SPECS)
+    ]
+    rng = random.Random(28)
+    high_ties = [  # random weights that share high bytes with each other
+        [u, v, rng.choice((256, 300, 301, 511, 512, 513, 767, 1000, 1001))]
+        for u in range(14)
+        for v in range(u + 1, 14)
+        if rng.random() < 0.35
+    ]
+    return [
+        *(graph.to_json() for graph in made),
+        {
+            "n": 6,
+            "edges": [
+                [0, 1, 300],
+                [0, 2, 301],
+                [0, 3, 300],
+                [1, 4, 511],
+                [2, 4, 510],
+                [3, 5, 256],
+                [4, 5, 512],
+                [1, 2, 1],
+            ],
+            "source": 0,
+        },
+        {"n": 14, "edges": high_ties, "source": 5},
+        {
+            "n": 7,
+            "edges": [
+                [0, 1, 1000],
+                [0, 2, 1000],
+                [1, 3, 2000],
+                [2, 3, 2000],
+                [3, 4, 4096],
+                [3, 5, 4096],
+                [4, 6, 1000],
+                [5, 6, 1000],
+            ],
+            "source": 0,
+        },
+        {"n": 4, "edges": [[0, 1, 30000], [1, 2, 35535], [0, 3, 0]], "source": 0},
+        {"n": 3, "edges": [[0, 1, 65535], [1, 2, 0]], "source": 0},
+        {"n": 5, "edges": [[0, 1, 65535], [2, 3, 65534], [3, 4, 257]], "source": 3},
+        {  # 8-bit weights and distances, but more nodes than the 8-bit engines take
+            "n": 501,
+            "edges": [[0, v, rng.randrange(256)] for v in range(1, 501)],
+            "source": 0,
+        },
+        {
+            "n": 5,
+            "edges": [[0, 1, 10], [1, 2, 20], [2, 3, 30], [3, 4, 40]],
+            "source": 0,
+        },
+        {"n": 1, "edges": [], "source": 0},
+    ]
+
+
+wide_graphs.__test__ = False
+
 # (mode, what is typed, the same input as nee-lite run's JSON, part of the message)
 INVALID = [
     ("sort", "1, 2, 256", [[1, 2, 256]], "out of range"),
@@ -186,11 +280,11 @@ INVALID = [
 ]
 
 
-def cli_answers(mode: str, inputs: list) -> list:
-    """What `nee-lite run TASK` prints for these inputs (its task function, on the
-    shipped checkpoints)."""
+def cli_answers(mode: str, inputs: list, bits: int | None = None) -> list:
+    """What `nee-lite run TASK [--bits BITS]` prints for these inputs (its task
+    function, on the shipped checkpoints)."""
     task = TASKS[mode]
-    return run_task(REGISTRY[task], shipped_checkpoint(task), inputs)
+    return run_task(REGISTRY[task], shipped_checkpoint(task), inputs, bits=bits)
 
 
 @pytest.fixture(scope="module")
@@ -222,10 +316,20 @@ def playground(site, browser):  # noqa: F811 - fixtures from test_browser
     assert not errors, "JavaScript console errors:\n" + "\n".join(errors)
 
 
-def run_in_page(tab, mode: str, text: str) -> tuple[object, float]:
-    """Pick ``mode``, type ``text``, press Run; return the page's answer and the
-    milliseconds it measured."""
+def pick(tab, mode: str, bits: int = 8) -> None:
+    """Pick ``mode``; for a graph, check the box "16-bit numbers" for ``bits`` 16 and
+    clear it for 8."""
     tab.select_option("#nee-pg-mode", mode)
+    if mode in ("dijkstra", "prim"):
+        tab.set_checked("#nee-pg-wide", bits == 16)
+    else:
+        assert not tab.is_visible("#nee-pg-wide"), "the 16-bit box shows for " + mode
+
+
+def run_in_page(tab, mode: str, text: str, bits: int = 8) -> tuple[object, float]:
+    """Pick ``mode`` (and ``bits`` for a graph), type ``text``, press Run; return the
+    page's answer and the milliseconds it measured."""
+    pick(tab, mode, bits)
     tab.fill("#nee-pg-input", text)
     runs = int(
         tab.evaluate("document.getElementById('nee-playground').dataset.runs || 0")
@@ -252,15 +356,18 @@ def report(mode: str, sizes: list, times: list[float]) -> None:
     )
 
 
-def compare_with_cli(tab, mode: str, inputs: list, as_text, sizes: list) -> None:
-    """Type each input into the page, run ``mode``, and compare with ``nee-lite run``'s
-    answer for it."""
+def compare_with_cli(
+    tab, mode: str, inputs: list, as_text, sizes: list, bits: int | None = None
+) -> list[float]:
+    """Type each input into the page, run ``mode`` (at ``bits``), and compare with
+    ``nee-lite run [--bits BITS]``'s answer for it; returns the page's times."""
     times = []
-    for item, answer in zip(inputs, cli_answers(mode, inputs)):
-        got, ms = run_in_page(tab, mode, as_text(item))
+    for item, answer in zip(inputs, cli_answers(mode, inputs, bits)):
+        got, ms = run_in_page(tab, mode, as_text(item), bits or 8)
         assert got == answer, f"{mode} of {item}"
         times.append(ms)
-    report(mode, sizes, times)
+    report(mode + (f" --bits {bits}" if bits else ""), sizes, times)
+    return times
 
 
 @pytest.mark.parametrize("mode", ["sort", "merge-sort"])
@@ -293,13 +400,100 @@ def test_graphs_in_the_page(mode, playground):
     )
 
 
+@pytest.mark.parametrize("mode", ["dijkstra", "prim"])
+def test_16_bit_graphs_in_the_page(mode, playground):
+    """Weights in the thousands: the page's answers are ``nee-lite run --bits 16``'s,
+    and it runs each graph on the engines the command line chooses (the composed 16-bit
+    ones where :func:`~nee_lite.graphs.wide.needs_wide`, else the 8-bit ones)."""
+    tab, _ = playground
+    graphs = wide_graphs(mode)
+    wide = [
+        needs_wide(
+            WeightedGraph(
+                g["n"],
+                np.array([e[:2] for e in g["edges"]], dtype=np.int64).reshape(-1, 2),
+                np.array([e[2] for e in g["edges"]], dtype=np.int64),
+                g["source"],
+            ),
+            mode,
+        )
+        for g in graphs
+    ]
+    assert sum(wide) >= 18 and not wide[-2]  # the 8-bit graph runs on 8-bit engines
+    assert wide[-3] and max(e[2] for e in graphs[-3]["edges"]) <= 255  # 501 nodes
+    assert max(e[2] for g in graphs for e in g["edges"]) == 65535
+    sizes = [f"n={g['n']}" for g in graphs]
+    times = []
+    for graph, is_wide, answer in zip(graphs, wide, cli_answers(mode, graphs, 16)):
+        got, ms = run_in_page(tab, mode, json.dumps(graph), 16)
+        assert got == answer, f"{mode} --bits 16 of {json.dumps(graph)[:200]}"
+        ran = tab.evaluate("document.getElementById('nee-playground').dataset.bits")
+        assert ran == ("16" if is_wide else "8"), f"{mode}: ran on {ran} bits"
+        times.append(ms)
+    report(mode + " --bits 16", sizes, times)
+    if mode == "dijkstra":  # the engines' distances reach the top of the range
+        assert 65535 in cli_answers(mode, graphs[-6:-5], 16)[0]
+
+
+# (mode, JSON typed with the box "16-bit numbers" checked): the command line refuses
+# each with --bits 16, and the page shows its message
+INVALID_16 = [
+    ("prim", {"n": 2, "edges": [[0, 1, 65536]], "source": 0}),
+    ("dijkstra", {"n": 3, "edges": [[0, 1, 5], [1, 2, 65536]], "source": 0}),
+    ("dijkstra", {"n": 3, "edges": [[0, 1, 40000], [1, 2, 30000]], "source": 0}),
+    ("dijkstra", {"n": 4, "edges": [[0, 1, 1], [1, 2, 1], [2, 3, 65534]], "source": 0}),
+    ("prim", {"n": 1001, "edges": [], "source": 0}),
+    ("dijkstra", {"n": 1001, "edges": [[0, 1, 3]], "source": 0}),
+    ("prim", {"n": 3, "edges": [[0, 1, -1]], "source": 0}),
+]
+
+
+def test_invalid_16_bit_input_is_refused_with_the_cli_message(
+    playground, tmp_path, capsys
+):
+    tab, _ = playground
+    run_in_page(tab, "prim", json.dumps(wide_graphs("prim")[-8]), 16)
+    assert (
+        tab.evaluate("document.getElementById('nee-playground').dataset.bits") == "16"
+    )
+    for mode, graph in INVALID_16:
+        pick(tab, mode, 16)
+        before = tab.evaluate("""() => ({
+            answer: document.getElementById('nee-pg-answer').textContent,
+            view: document.getElementById('nee-pg-view').innerHTML,
+            runs: document.getElementById('nee-playground').dataset.runs})""")
+        invalid = int(
+            tab.evaluate(
+                "document.getElementById('nee-playground').dataset.invalid || 0"
+            )
+        )
+        tab.fill("#nee-pg-input", json.dumps(graph))
+        tab.click("#nee-pg-run")
+        tab.wait_for_function(
+            "(document.getElementById('nee-playground').dataset.invalid || 0) > "
+            f"{invalid}"
+        )
+        message = tab.inner_text("#nee-pg-message")
+        assert tab.is_visible("#nee-pg-message")
+        after = tab.evaluate("""() => ({
+            answer: document.getElementById('nee-pg-answer').textContent,
+            view: document.getElementById('nee-pg-view').innerHTML,
+            runs: document.getElementById('nee-playground').dataset.runs})""")
+        assert after == before, f"{mode} {graph} changed the page"
+        path = tmp_path / "input.json"
+        path.write_text(json.dumps([graph]))
+        assert cli_main(["run", mode, "--bits", "16", "--input", str(path)]) == 2
+        error = capsys.readouterr().err.strip()
+        assert error == f"nee-lite: error: graph 0: {message}", (mode, graph, message)
+
+
 def test_invalid_input_shows_a_message_and_changes_nothing(
     playground, tmp_path, capsys
 ):
     tab, _ = playground
     run_in_page(tab, "sort", "9, 4, 4, 0")
     for mode, text, cli_input, expected in INVALID:
-        tab.select_option("#nee-pg-mode", mode)
+        pick(tab, mode)
         before = tab.evaluate("""() => ({
             answer: document.getElementById('nee-pg-answer').textContent,
             view: document.getElementById('nee-pg-view').innerHTML,

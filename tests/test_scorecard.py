@@ -376,3 +376,33 @@ def test_the_headline_table_names_real_lines_and_links_every_chapter(tmp_path):
     assert (
         "100.0 (mean 100.0)" not in html and "97.0 (mean 99.4)" in html
     )  # min over seeds, mean beside it
+
+
+def test_size_series_draws_each_headline_claim_against_the_size_tested():
+    from nee_lite.pictures.scorecard import TRAINED, plot_sizes, size_series
+
+    rows = scorecard(fake_results())
+    series = size_series(rows, LINES, HEADLINES)
+    by_chapter = {one["chapter"]: one for one in series}
+    masking = by_chapter["Conditional masking"]
+    assert masking["sizes"] == [25, 50, 75, 100, 200] and masking["unit"] == "size"
+    assert masking["rows"] == {4: 100, 5: 200}  # the headline table's rows
+    assert masking["exact"][3] == 0.97 and masking["per_element"][3] == 0.999
+    assert masking["paper"][3] is PAPER[("selection-sort", 100)]
+    assert masking["paper"][4] is None  # the paper stops at 100
+    assert by_chapter["Learning arithmetic"]["unit"] == "count"
+    assert by_chapter["Learning arithmetic"]["rows"] == {8: 64}
+    assert by_chapter["Learning to Execute"]["exact"][0] is None  # not in the file
+    # rows 1, 7 and 9: one line each, no series
+    assert sorted(n for one in series for n in one["rows"]) == [
+        2, 3, 4, 5, 6, 8, 10, 11, 12, 13, 14
+    ]  # fmt: skip
+    assert set(TRAINED) < set(by_chapter)
+    with pytest.raises(ValueError, match="every row"):
+        size_series(rows[:-1], LINES, HEADLINES)
+    figure = plot_sizes(series)
+    shown = [ax for ax in figure.axes if ax.get_visible()]
+    assert [ax.get_title() for ax in shown] == [one["chapter"] for one in series]
+    import matplotlib.pyplot as plt  # only this test draws
+
+    plt.close(figure)

@@ -6,13 +6,19 @@
  * 1 where its logit is positive), reads the pointer (argmax, or for the graph algorithms the lowest position within
  * POINTER_TOLERANCE of the largest), gathers rows, keeps the bookkeeping and stops at END. The only classical
  * arithmetic is in validateGraph's refusal of Dijkstra graphs whose sums leave the adder's range, which, as in
- * nee_lite.graphs.tentative_overflow, only decides whether to refuse an input, and the total of a Prim tree's
- * emitted weights, summed for the report as nee_lite.graph_algorithms.prim_trees does.
+ * nee_lite.graphs.tentative_overflow, only decides whether to refuse an input (and, at 16 bits, as in
+ * nee_lite.graphs.wide.needs_wide, which engines run it), and the total of a Prim tree's emitted weights, summed
+ * for the report as nee_lite.graph_algorithms.prim_trees does.
  *
  * One input runs at a time (the command line batches several); merge sort batches the merges of a level, as
  * MergeNEE.merge_sort does.
  *
- * Exposes window.NEEEngines = {load, validate, run, BITS, END}.
+ * Dijkstra and Prim also run at 16 bits, as nee-lite run --bits 16 does (nee_lite.graphs.wide, nee_lite.cli.registry
+ * run_graphs): a graph that fits the 8-bit engines runs on them (needs_wide), any other on the 8-bit engines
+ * composed limb by limb (wideAdd, wideForwardVisible). Cutting numbers into limbs and joining a result's limbs only
+ * moves bits; every sum, carry, comparison and tie is still read from a network's output.
+ *
+ * Exposes window.NEEEngines = {load, validate, run, BITS, END, WIDE_BITS, WIDE_END}.
  */
 (function () {
   "use strict";
@@ -23,6 +29,11 @@
   const MAX = END - 1;
   const MAX_NODES = 500; // nee_lite.graphs.MAX_NODES
   const MAX_LIST = 10000; // nee_lite.tasks.parse_number_lists' limit
+  const WIDE_BITS = 16; // nee_lite.graphs.wide
+  const WIDE_END = 2 ** WIDE_BITS; // infinity, the 16-bit end token
+  const WIDE_MAX = WIDE_END - 1; // 65,535
+  const WIDE_MAX_NODES = 1000;
+  const ADD_LIMB = 7; // bits per limb of the composed adder: two limbs and a carry stay within 0..255
 
   // ------------------------------------------------------------------------------------------------ codec
   function encodeInto(out, offset, x) {
@@ -98,14 +109,24 @@
     }
     const values = [];
     for (let r = 0; r < batch; r++) values.push(decodeLogits(out.value, r * WIDTH));
-    return {values, pointer};
+    return {values, pointer, logits: out.value};
   }
 
   // MaskNetwork: the next mask (true = hidden) from the current mask and the one-hot pointer.
   async function maskNetwork(name, hide, chosen, batch, positions) {
+    const pointed = new Array(batch * positions).fill(false);
+    for (let r = 0; r < batch; r++) pointed[r * positions + chosen[r]] = true;
+    return maskNetworkSets(name, hide, pointed, batch, positions);
+  }
+
+  // MaskNetwork with a pointer that names a set of positions (true = pointed at; nee_lite.graphs.wide hides all but
+  // the copies of the smallest high limb this way, in one call).
+  async function maskNetworkSets(name, hide, pointed, batch, positions) {
     const mask = new Float32Array(batch * positions), pointer = new Float32Array(batch * positions);
-    for (let k = 0; k < batch * positions; k++) mask[k] = hide[k] ? 1 : 0;
-    for (let r = 0; r < batch; r++) pointer[r * positions + chosen[r]] = 1;
+    for (let k = 0; k < batch * positions; k++) {
+      mask[k] = hide[k] ? 1 : 0;
+      pointer[k] = pointed[k] ? 1 : 0;
+    }
     const result = await sessions[name + ".mask"].run(
       {mask: tensor(mask, [batch, positions]), pointer: tensor(pointer, [batch, positions])});
     return Array.from(result.mask_logits.data, logit => logit > 0);
@@ -117,12 +138,19 @@
     return best;
   }
 
-  // nee_lite.graph_algorithms.first_pointer: the lowest position within the tolerance of the largest.
-  function firstPointer(pointer, row, positions) {
+  // The positions within POINTER_TOLERANCE of the largest log-probability of a row (true = near).
+  function nearTop(pointer, row, positions) {
     let top = -Infinity;
     for (let p = 0; p < positions; p++) top = Math.max(top, pointer[row * positions + p]);
-    for (let p = 0; p < positions; p++) if (pointer[row * positions + p] >= top - manifest.pointer_tolerance) return p;
-    return 0;
+    const near = [];
+    for (let p = 0; p < positions; p++) near.push(pointer[row * positions + p] >= top - manifest.pointer_tolerance);
+    return near;
+  }
+
+  // nee_lite.graph_algorithms.first_pointer: the lowest position within the tolerance of the largest.
+  function firstPointer(pointer, row, positions) {
+    const first = nearTop(pointer, row, positions).indexOf(true);
+    return first < 0 ? 0 : first;
   }
 
   function probabilities(pointer, row, positions) {
@@ -230,29 +258,109 @@
     return {answer: sums.map(s => (s === END ? "inf" : s)), steps: pairs.map((p, i) => ({pair: p, sum: sums[i], logits: logits[i]}))};
   }
 
+  // ------------------------------------------------------------------------------ 16 bits from 8-bit engines
+  // nee_lite.graphs.wide._limbs: x cut into 7-bit limbs, least significant first; infinity is END in every limb.
+  function addLimbs(x) {
+    const limbs = [];
+    for (let shift = 0; shift < WIDE_BITS; shift += ADD_LIMB) {
+      limbs.push(x === WIDE_END ? END : Math.floor(x / 2 ** shift) % 2 ** ADD_LIMB);
+    }
+    return limbs;
+  }
+
+  function bit(x, k) { // bit k of a non-negative integer
+    return Math.floor(x / 2 ** k) % 2;
+  }
+
+  // nee_lite.graphs.wide.wide_add: a + b for 16-bit numbers (WIDE_END = infinity), every sum and carry made by the
+  // 8-bit adder on 7-bit limbs: one call for every a_i + b_i, then one per limb above the lowest for + carry, the
+  // carry being bit 7 of the adder's own output. A sum above 65,535 (bit 16 of the adder's outputs) is refused.
+  async function wideAdd(a, b) {
+    if (!a.length) return [];
+    const left = a.map(addLimbs), right = b.map(addLimbs), count = left[0].length;
+    const flat = limbs => Array.from({length: count}, (_, k) => limbs.map(l => l[k])).flat(); // limb by limb
+    const {sums} = await addPairs(flat(left), flat(right)); // every a_i + b_i in one call
+    const digits = [];
+    let carry = a.map(() => 0), infinite = null;
+    for (let index = 0; index < count; index++) {
+      let limbSum = sums.slice(index * a.length, (index + 1) * a.length);
+      if (index) limbSum = (await addPairs(limbSum, carry)).sums; // a_i + b_i + carry <= 127 + 127 + 1 = 255
+      if (index === 0) infinite = limbSum.map(s => bit(s, BITS) === 1); // the adder's flag: inf + x = inf
+      carry = limbSum.map(s => bit(s, ADD_LIMB)); // the eighth output bit of the adder
+      digits.push(limbSum.map(s => s % 2 ** ADD_LIMB));
+    }
+    const top = Math.floor((WIDE_BITS - 1) / ADD_LIMB) * ADD_LIMB; // where the top limb starts (14)
+    const last = digits[count - 1];
+    const over = a.findIndex((_, i) => !infinite[i] && (bit(last[i], WIDE_BITS - top) | carry[i]) === 1);
+    if (over >= 0) {
+      throw new Error(`${a[over]} + ${b[over]} is out of range: the composed ${WIDE_BITS}-bit adder gives sums ` +
+        `from 0 to ${WIDE_MAX}`);
+    }
+    return a.map((_, i) => (infinite[i] ? WIDE_END
+      : digits.reduce((total, digit, index) => total + digit[i] * 2 ** (ADD_LIMB * index), 0))); // joining bits
+  }
+
+  // nee_lite.graphs.wide._LimbEngine.forward_visible: the smallest visible 16-bit number, in two rounds of the
+  // 8-bit find-min engine on 8-bit limbs, most significant first. Round one finds the smallest high limb; the
+  // positions within the tolerance of its pointer's largest log-probability hold it, and the mask network, pointed
+  // at every other position (END stays visible), hides them all in one call. Round two runs on the low limbs of
+  // what is left: its value gives the low bits, its pointer the minimum's position.
+  async function wideForwardVisible(numbers, hide, batch, positions) {
+    const limb = high => numbers.map(x => (x === WIDE_END ? END : high ? Math.floor(x / 2 ** BITS) : x % 2 ** BITS));
+    const first = await forwardVisible("selection-sort", limb(true), hide, batch, positions);
+    const others = [];
+    for (let r = 0; r < batch; r++) {
+      const near = nearTop(first.pointer, r, positions);
+      near.forEach((isNear, p) => others.push(!isNear && p < positions - 1)); // END stays visible
+    }
+    const hidden = await maskNetworkSets("selection-sort", hide, others, batch, positions);
+    const second = await forwardVisible("selection-sort", limb(false), hidden, batch, positions);
+    const values = [];
+    for (let r = 0; r < batch; r++) { // the flag and high bits of round one, the low bits of round two
+      if (first.logits[r * WIDTH] > 0) {
+        values.push(WIDE_END);
+        continue;
+      }
+      let x = 0;
+      for (let i = 1; i <= BITS; i++) x = 2 * x + (first.logits[r * WIDTH + i] > 0 ? 1 : 0);
+      for (let i = 1; i <= BITS; i++) x = 2 * x + (second.logits[r * WIDTH + i] > 0 ? 1 : 0);
+      values.push(x);
+    }
+    return {values, pointer: second.pointer};
+  }
+
+  // The engines a graph runs on: the 8-bit ones, or the same composed into 16-bit ones (WideFinder, WideAdder).
+  const NARROW = {
+    end: END,
+    findMin: (numbers, hide, batch, positions) => forwardVisible("selection-sort", numbers, hide, batch, positions),
+    add: async (a, b) => (await addPairs(a, b)).sums,
+  };
+  const WIDE = {end: WIDE_END, findMin: wideForwardVisible, add: wideAdd};
+
   // ------------------------------------------------------------------------------------ Dijkstra and Prim
   // nee_lite.graph_algorithms.min_of_two: the find-min engine on every [a_i, b_i, END].
-  async function minOfTwo(a, b) {
+  async function minOfTwo(engines, a, b) {
     if (!a.length) return {values: [], second: []};
     const numbers = [], hide = [];
-    a.forEach((x, i) => { numbers.push(x, b[i], END); hide.push(false, false, false); });
-    const {values, pointer} = await forwardVisible("selection-sort", numbers, hide, a.length, 3);
+    a.forEach((x, i) => { numbers.push(x, b[i], engines.end); hide.push(false, false, false); });
+    const {values, pointer} = await engines.findMin(numbers, hide, a.length, 3);
     return {values, second: a.map((_, i) => firstPointer(pointer, i, 3) === 1)};
   }
 
-  // nee_lite.graph_algorithms._run (and _relax), one graph.
+  // nee_lite.graph_algorithms._run (and _relax), one graph, on the 8-bit engines or (graph.wide) the composed ones.
   async function graphRun(graph, algorithm) {
+    const engines = graph.wide ? WIDE : NARROW, end = engines.end;
     const n = graph.n, positions = n + 1;
     const weights = graph.matrix;
-    const entries = new Array(n).fill(END);
+    const entries = new Array(n).fill(end);
     entries[graph.source] = 0;
     let mask = new Array(positions).fill(false);
     const parents = new Array(n).fill(-1);
     const order = [], selected = [], steps = [];
     for (let step = 0; step < positions; step++) {
-      const {values, pointer} = await forwardVisible("selection-sort", entries.concat([END]), mask, 1, positions);
+      const {values, pointer} = await engines.findMin(entries.concat([end]), mask, 1, positions);
       const value = values[0], u = firstPointer(pointer, 0, positions);
-      const running = value !== END && u < n; // the graph stops on its own end token
+      const running = value !== end && u < n; // the graph stops on its own end token
       const record = {entries: entries.slice(), mask: mask.slice(), pointer: probabilities(pointer, 0, positions),
                       value, chosen: u, running};
       if (!running) {
@@ -267,9 +375,8 @@
       const nodes = [];
       for (let v = 0; v < n; v++) if (row[v] >= 0 && !mask[v]) nodes.push(v);
       const offered = nodes.map(v => row[v]);
-      const candidates = algorithm === "dijkstra"
-        ? (await addPairs(nodes.map(() => value), offered)).sums : offered;
-      const {values: fresh, second: won} = await minOfTwo(nodes.map(v => entries[v]), candidates);
+      const candidates = algorithm === "dijkstra" ? await engines.add(nodes.map(() => value), offered) : offered;
+      const {values: fresh, second: won} = await minOfTwo(engines, nodes.map(v => entries[v]), candidates);
       nodes.forEach((v, i) => {
         entries[v] = fresh[i];
         if (won[i]) parents[v] = u;
@@ -279,13 +386,13 @@
     }
     let answer;
     if (algorithm === "dijkstra") { // dijkstra_answers: the distances, null where the engine left infinity
-      answer = entries.map(d => (d === END ? null : d));
+      answer = entries.map(d => (d === end ? null : d));
     } else { // prim_trees
       const edges = [];
       order.forEach((v, i) => { if (parents[v] >= 0) edges.push([parents[v], v, selected[i]]); });
       answer = {edges, weight: edges.reduce((total, e) => total + e[2], 0)};
     }
-    return {answer, steps, parents, graph};
+    return {answer, steps, parents, graph, end, bits: graph.wide ? WIDE_BITS : BITS};
   }
 
   // ---------------------------------------------------------------------------------------- checking input
@@ -381,7 +488,25 @@
     return value instanceof WrittenAsFloat ? value.source : JSON.stringify(value);
   }
 
-  function validateGraph(text, algorithm) {
+  // The first sum Dijkstra would ask the adder for above limit, as [u, v, dist_u, w], or null (classical: only to
+  // refuse an input, or to choose the engines' width): nee_lite.graphs.data.tentative_overflow, in its order
+  // (every edge as (u, v), then every edge as (v, u)).
+  function tentativeOverflow(n, matrix, source, edges, limit) {
+    const dist = classicalDistances(n, matrix, source);
+    for (const [from, to] of [[0, 1], [1, 0]]) {
+      for (const edge of edges) {
+        const u = edge[from], v = edge[to], w = edge[2];
+        if (dist[u] !== Infinity && dist[u] <= dist[v] && dist[u] + w > limit) return [u, v, dist[u], w];
+      }
+    }
+    return null;
+  }
+
+  // bits: 8, or 16 for nee-lite run --bits 16 (nee_lite.inputs._limits: weights and sums up to 65,535, 1,000 nodes).
+  function validateGraph(text, algorithm, bits) {
+    const wide = bits === WIDE_BITS;
+    const top = wide ? WIDE_MAX : MAX, most = wide ? WIDE_MAX_NODES : MAX_NODES;
+    const engineName = wide ? "the composed 16-bit engines" : "the 8-bit engines";
     let item;
     try {
       item = JSON.parse(text, (key, value, context) =>
@@ -395,7 +520,9 @@
     if (unknown.length) return {error: `unknown field '${unknown[0]}'`};
     const {n, source, edges} = item;
     if (!isInteger(n)) return {error: `n must be an integer, got ${describe(n)}`};
-    if (n < 1 || n > MAX_NODES) return {error: `n = ${n} is out of range: graphs have 1 to ${MAX_NODES} nodes`};
+    if (n < 1 || n > most) {
+      return {error: `n = ${n} is out of range: graphs have 1 to ${most} nodes` + (wide ? " on the 16-bit engines" : "")};
+    }
     if (!isInteger(source)) return {error: `source must be an integer, got ${describe(source)}`};
     if (source < 0 || source >= n) return {error: `source ${source} is out of range: nodes are 0 to ${n - 1}`};
     if (!Array.isArray(edges)) return {error: `edges must be a list of [u, v, w], got ${JSON.stringify(edges)}`};
@@ -409,31 +536,32 @@
       if (!isInteger(w)) return {error: `edge ${i}: weight must be an integer, got ${describe(w)}`};
       for (const node of [u, v]) if (node < 0 || node >= n) return {error: `edge ${i}: node id ${node} is out of range: nodes are 0 to ${n - 1}`};
       if (u === v) return {error: `edge ${i}: self-loop on node ${u}`};
-      if (w < 0) return {error: `edge ${i}: negative weight ${w}; weights are integers from 0 to ${MAX}`};
-      if (w > MAX) return {error: `edge ${i}: weight ${w} is out of range: the 8-bit engines take weights from 0 to ${MAX}`};
+      if (w < 0) return {error: `edge ${i}: negative weight ${w}; weights are integers from 0 to ${top}`};
+      if (w > top) return {error: `edge ${i}: weight ${w} is out of range: ${engineName} take weights from 0 to ${top}`};
       const key = `${Math.min(u, v)}-${Math.max(u, v)}`;
       if (seen.has(key) && seen.get(key) !== w) return {error: `edge ${i}: duplicate edge ${u}-${v} with a different weight (${w}; before: ${seen.get(key)})`};
       if (!seen.has(key)) kept.push([Math.min(u, v), Math.max(u, v), w]);
       seen.set(key, w);
       matrix[u][v] = matrix[v][u] = w;
     }
-    if (algorithm === "dijkstra") {
-      const dist = classicalDistances(n, matrix, source);
-      for (const [x, y, w] of kept) {
-        for (const [u, v] of [[x, y], [y, x]]) {
-          if (dist[u] !== Infinity && dist[u] <= dist[v] && dist[u] + w > MAX) {
-            return {error: `dist[${u}] + w(${u}, ${v}) = ${dist[u]} + ${w} = ${dist[u] + w} is out of range: the addition engine gives sums from 0 to ${MAX}, so every shortest distance and every sum dist[u] + w(u, v) that Dijkstra computes must be at most ${MAX}`};
-          }
-        }
-      }
+    const overflow = algorithm === "dijkstra" ? tentativeOverflow(n, matrix, source, kept, top) : null;
+    if (overflow) {
+      const [u, v, d, w] = overflow;
+      return {error: `dist[${u}] + w(${u}, ${v}) = ${d} + ${w} = ${d + w} is out of range: ` +
+        (wide ? `the composed 16-bit adder` : `the addition engine`) + ` gives sums from 0 to ${top}, so every ` +
+        `shortest distance and every sum dist[u] + w(u, v) that Dijkstra computes must be at most ${top}`};
     }
-    return {input: {n, source, edges: kept, matrix}};
+    // nee_lite.graphs.wide.needs_wide: at 16 bits, a graph the 8-bit engines take runs on them
+    const needsWide = wide && (n > MAX_NODES || kept.some(e => e[2] > MAX) ||
+      (algorithm === "dijkstra" && tentativeOverflow(n, matrix, source, kept, MAX) !== null));
+    return {input: {n, source, edges: kept, matrix, wide: needsWide}};
   }
 
-  function validate(mode, text, listLimit) {
+  // bits: the graph tasks' width, 8 (default) or 16, as nee-lite run --bits.
+  function validate(mode, text, listLimit, bits = BITS) {
     if (mode === "sort" || mode === "merge-sort") return validateList(text, Math.min(listLimit || MAX_LIST, MAX_LIST));
     if (mode === "add") return validatePairs(text);
-    if (mode === "dijkstra" || mode === "prim") return validateGraph(text, mode);
+    if (mode === "dijkstra" || mode === "prim") return validateGraph(text, mode, bits);
     return {error: `unknown mode ${mode}`};
   }
 
@@ -444,5 +572,5 @@
     return graphRun(input, mode);
   }
 
-  window.NEEEngines = {load, validate, run, BITS, END};
+  window.NEEEngines = {load, validate, run, BITS, END, WIDE_BITS, WIDE_END};
 })();

@@ -3,7 +3,11 @@
  * the closed loop of engines.js on the exported engines and shows it step by step.
  *
  * The container #nee-playground says where it stands in data-state (loading, ready, failed), counts finished runs
- * in data-runs and keeps the last run's milliseconds in data-ms (the browser test reads them).
+ * in data-runs and keeps the last run's milliseconds in data-ms and, for a graph, the width of the engines it ran
+ * on in data-bits (8, or 16 for the composed ones; the browser test reads them).
+ *
+ * The checkbox "16-bit numbers" is the graph tasks' --bits 16 of nee-lite run: it widens what the page accepts
+ * (weights and Dijkstra's sums up to 65,535, up to 1,000 nodes); a graph the 8-bit engines take still runs on them.
  */
 (function () {
   "use strict";
@@ -18,6 +22,12 @@
     "prim": JSON.stringify({n: 6, edges: [[0, 1, 4], [0, 2, 3], [1, 2, 1], [1, 3, 2], [2, 3, 4], [3, 4, 2],
       [4, 5, 6], [3, 5, 5]], source: 0}),
   };
+  const WIDE_EXAMPLES = { // with "16-bit numbers" checked: the examples above, weights times 1,000
+    "dijkstra": JSON.stringify({n: 6, edges: [[0, 1, 7000], [0, 2, 9000], [0, 5, 14000], [1, 2, 10000],
+      [1, 3, 15000], [2, 3, 11000], [2, 5, 2000], [3, 4, 6000], [4, 5, 9000]], source: 0}),
+    "prim": JSON.stringify({n: 6, edges: [[0, 1, 4000], [0, 2, 3000], [1, 2, 1000], [1, 3, 2000], [2, 3, 4000],
+      [3, 4, 2000], [4, 5, 6000], [3, 5, 5000]], source: 0}),
+  };
   const HELP = {
     "sort": "Numbers from 0 to 255, separated by commas or spaces (or a JSON list), up to " + LIST_LIMIT + ".",
     "merge-sort": "Numbers from 0 to 255, separated by commas or spaces (or a JSON list), up to " + LIST_LIMIT + ".",
@@ -25,6 +35,13 @@
     "dijkstra": 'One graph as JSON: {"n": N, "edges": [[u, v, w], ...], "source": s}; weights 0 to 255, every distance and dist[u] + w at most 255.',
     "prim": 'One graph as JSON: {"n": N, "edges": [[u, v, w], ...], "source": s}; weights 0 to 255.',
   };
+  const WIDE_HELP = { // with "16-bit numbers" checked
+    "dijkstra": 'One graph as JSON: {"n": N, "edges": [[u, v, w], ...], "source": s}, up to 1000 nodes; weights 0 ' +
+      "to 65535, every distance and dist[u] + w at most 65535 (the 8-bit engines composed).",
+    "prim": 'One graph as JSON: {"n": N, "edges": [[u, v, w], ...], "source": s}, up to 1000 nodes; weights 0 to ' +
+      "65535 (the 8-bit engines composed).",
+  };
+  const GRAPHS = ["dijkstra", "prim"];
 
   const root = document.getElementById("nee-playground");
   if (!root) return;
@@ -32,7 +49,7 @@
   const modeBox = $("nee-pg-mode"), input = $("nee-pg-input"), runButton = $("nee-pg-run"),
     message = $("nee-pg-message"), status = $("nee-pg-status"), answerBox = $("nee-pg-answer"),
     slider = $("nee-pg-step"), stepLabel = $("nee-pg-step-label"), view = $("nee-pg-view"),
-    help = $("nee-pg-help");
+    help = $("nee-pg-help"), wideBox = $("nee-pg-wide"), wideLabel = $("nee-pg-wide-label");
   let current = null; // {mode, result}
   let playing = null;
 
@@ -43,13 +60,20 @@
     return String(text).replace(/[&<>"]/g, c => ({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"}[c]));
   }
 
+  let shownEnd = null; // the end token of the run on show: 256, or 65536 for a graph on the composed engines
+
   function show(x) {
-    return x === window.NEEEngines.END ? "∞" : String(x);
+    return x === (shownEnd || window.NEEEngines.END) ? "∞" : String(x);
+  }
+
+  function bits(mode) { // the width the input is checked for: --bits 16 for a graph with the box checked
+    return GRAPHS.includes(mode) && wideBox.checked ? window.NEEEngines.WIDE_BITS : window.NEEEngines.BITS;
   }
 
   function setMode(mode, fill) {
-    help.textContent = HELP[mode];
-    if (fill) input.value = EXAMPLES[mode];
+    wideLabel.hidden = !GRAPHS.includes(mode);
+    help.textContent = (bits(mode) === 16 && WIDE_HELP[mode]) || HELP[mode];
+    if (fill) input.value = (bits(mode) === 16 && WIDE_EXAMPLES[mode]) || EXAMPLES[mode];
     message.textContent = "";
   }
 
@@ -146,7 +170,11 @@
     }).join("");
     const tree = algorithm === "prim" ? outputRow("Tree so far:", step.order.filter(v => step.parents[v] >= 0)
       .map(v => `${step.parents[v]}–${v}`)) : outputRow("Visited so far:", step.order);
-    return `<p>Step ${k + 1}: ${what}</p><div class="nee-pg-graph-row">${graphSvg(graph, step, algorithm)}` +
+    const wide = result.bits === 16 ? "<p>16-bit numbers: each find-min is two rounds of the 8-bit engine (the high " +
+      "bytes, then the low bytes of the positions that tie at the smallest high byte; the mask network hides the " +
+      "others in one call)" + (algorithm === "dijkstra" ? "; the sums take three calls of the 8-bit adder on 7-bit " +
+      "limbs, the carry read from bit 7 of its own output" : "") + ".</p>" : "";
+    return `${wide}<p>Step ${k + 1}: ${what}</p><div class="nee-pg-graph-row">${graphSvg(graph, step, algorithm)}` +
       `<table class="nee-pg-table"><tr><th>node</th><th>${entryName} before</th><th>masked</th><th>attention</th>` +
       `<th>offered</th><th></th><th>${entryName} after</th><th>${algorithm === "dijkstra" ? "predecessor" : "parent"}</th></tr>${rows}</table></div>` + tree;
   }
@@ -154,6 +182,7 @@
   function render() {
     if (!current) return;
     const k = Number(slider.value), {mode, result} = current;
+    shownEnd = result.end || null;
     const total = Math.max(result.steps.length, 1);
     stepLabel.textContent = `step ${Math.min(k + 1, total)} of ${total}`;
     view.innerHTML = mode === "sort" ? sortView(result, k) : mode === "merge-sort" ? mergeView(result, k)
@@ -163,7 +192,7 @@
   // ---------------------------------------------------------------------------------------------- running
   async function run() {
     const mode = modeBox.value;
-    const checked = window.NEEEngines.validate(mode, input.value, LIST_LIMIT);
+    const checked = window.NEEEngines.validate(mode, input.value, LIST_LIMIT, bits(mode));
     if (checked.error) { // a clear message beside the box; the last run stays as it was
       message.textContent = checked.error;
       root.dataset.invalid = String(Number(root.dataset.invalid || 0) + 1);
@@ -180,8 +209,11 @@
       answerBox.textContent = JSON.stringify(result.answer);
       slider.max = String(Math.max(result.steps.length - 1, 0));
       slider.value = "0";
-      status.textContent = `Ran in ${ms.toFixed(0)} ms (${result.steps.length} steps).`;
+      status.textContent = `Ran in ${ms.toFixed(0)} ms (${result.steps.length} steps` +
+        (result.bits === 16 ? ", on the 8-bit engines composed into 16-bit ones)." : ").");
       root.dataset.ms = ms.toFixed(1);
+      if (result.bits) root.dataset.bits = String(result.bits);
+      else delete root.dataset.bits;
       render();
       root.dataset.runs = String(Number(root.dataset.runs || 0) + 1);
     } finally {
@@ -202,6 +234,7 @@
   }
 
   modeBox.addEventListener("change", () => setMode(modeBox.value, true));
+  wideBox.addEventListener("change", () => setMode(modeBox.value, false));
   runButton.addEventListener("click", () => run().catch(error => {
     message.textContent = "The engines failed: " + error.message;
     console.error(error);
