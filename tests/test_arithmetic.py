@@ -289,42 +289,6 @@ def test_cli_train_and_evaluate(tmp_path, capsys):
     assert "held-out pairs" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize(
-    "task, content, message",
-    [
-        (
-            "add",
-            "[[200, 100]]",
-            "item 0: 200 + 100 = 300 is out of range: the 8-bit add model only gives "
-            "results from 0",
-        ),
-        ("add", "[[1, 256]]", "item 0: number 256 is out of range"),
-        ("add", "[[-1, 2]]", "item 0: negative number -1"),
-        ("add", "[[1.5, 2]]", "item 0: 1.5 is not a number"),
-        ("add", "[[1, 2, 3]]", "item 0: expected a pair"),
-        ("add", "[[1, 2], 5]", "item 1: expected a pair"),
-        ("add", "[]", "non-empty JSON array"),
-        ("add", "{}", "non-empty JSON array"),
-        ("add", "[[1, 2]", "not valid JSON"),
-        (
-            "multiply",
-            "[[100, 100]]",
-            "item 0: 100 * 100 = 10000 is out of range: the 12-bit multiply model "
-            "only gives",
-        ),
-        ("multiply", "[[4096, 1]]", "item 0: number 4096 is out of range"),
-        (
-            "multiply",
-            '[[2, "inf"]]',
-            'item 0: "inf" cannot be multiplied; use integers from 0 to 4095',
-        ),
-        ("multiply", '[["7", 2]]', "item 0: '7' is not a number"),
-    ],
-)
-def test_cli_errors_are_one_line_and_exit_2(cli_refuses, task, content, message):
-    cli_refuses(["run", task], message, content)
-
-
 def test_cli_refuses_the_wrong_checkpoint(tmp_path, cli_refuses):
     add, merge = str(checkpoint_path("add")), str(checkpoint_path("merge-sort"))
     cli_refuses(

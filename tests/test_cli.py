@@ -91,25 +91,6 @@ def test_evaluate_prints_the_table(capsys):
 
 
 @pytest.mark.parametrize(
-    "content, message",
-    [
-        ("not json", "not valid JSON"),
-        ("{}", "non-empty JSON array"),
-        ("[]", "non-empty JSON array"),
-        ("[[1, 2, 3]]", "item 0: expected a pair"),
-        ("[[1, 2], [3]]", "item 1: expected a pair"),
-        ("[[1, 256]]", "item 0: number 256 is out of range"),
-        ("[[-4, 2]]", "item 0: negative number -4"),
-        ("[[1.5, 2]]", "item 0: 1.5 is not a number"),
-        ('[["7", 2]]', "item 0: '7' is not a number"),
-        ("[[true, 2]]", "item 0: True is not a number"),
-    ],
-)
-def test_bad_input_is_one_line_and_exit_2(cli_refuses, content, message):
-    cli_refuses(["run", "min-of-two"], message, content)
-
-
-@pytest.mark.parametrize(
     "argv, message",
     [
         ([], None),

@@ -246,26 +246,6 @@ def test_cli_runs_the_lstms(tmp_path, capsys):
     assert len(json.loads(capsys.readouterr().out)) == 2
 
 
-@pytest.mark.parametrize(
-    "task, content, message",
-    [
-        ("lte-add", '[["1", "-2"]]', "item 0: '-2' is not a non-negative integer"),
-        ("lte-add", "[[1, 2]]", "item 0: expected a decimal string"),
-        ("lte-add", '[["1", "2", "3"]]', "item 0: expected a pair"),
-        ("lte-programs", '["print(1)", 7]', "item 1: expected the text of a program"),
-        (
-            "lte-programs",
-            "[\"print('x')\"]",
-            "item 0: character \"'\" is not in the programs' vocabulary",
-        ),
-        ("lte-programs", '[""]', "item 0: expected the text of a program"),
-        ("lte-programs", "{}", "non-empty JSON array of program texts"),
-    ],
-)
-def test_cli_refuses_bad_lstm_input_in_one_line(cli_refuses, task, content, message):
-    cli_refuses(["run", task], message, content)
-
-
 def test_nee_long_addition_is_exact_and_uses_the_engine():
     assert to_limbs("300", 4) == [44, 2, 0, 0] and from_limbs([44, 2, 0, 0]) == "300"
     adder = load_model(checkpoint_path("add"))

@@ -165,26 +165,6 @@ def test_cli_runs_the_npi(tmp_path, capsys):
     assert json.loads(capsys.readouterr().out) == ["1112", "0", "1" + "0" * 120, "10"]
 
 
-@pytest.mark.parametrize(
-    "content, message",
-    [
-        ("[]", "non-empty JSON array"),
-        ('{"a": "1"}', "non-empty JSON array"),
-        ('[["1", "2", "3"]]', "item 0: expected a pair"),
-        ('[["1", "2"], "12"]', "item 1: expected a pair"),
-        ('[[1, "2"]]', "item 0: expected a decimal string"),
-        ('[["-1", "2"]]', "item 0: '-1' is not a non-negative integer"),
-        ('[["1", ""]]', "item 0: '' is not"),
-        ('[["1", " 2"]]', "item 0: ' 2' is not"),
-        ('[["1", "2x"]]', "item 0: '2x' is not"),
-        ('[["1", "1.5"]]', "item 0: '1.5' is not"),
-        ('[["1", null]]', "item 0: expected a decimal string"),
-    ],
-)
-def test_cli_refuses_bad_input_in_one_line(cli_refuses, content, message):
-    cli_refuses(["run", "npi-add"], message, content)
-
-
 def test_training_command_is_reproducible(tmp_path, monkeypatch):
     from dataclasses import replace
 

@@ -19,7 +19,7 @@ OFF_PATH = {"Appendix", "Reference"}
 HIDDEN_TAGS = {"remove-cell", "remove-input"}
 MAX_VISIBLE_ASSERTS = 40
 MAX_CHAPTER_WORDS = 3_000
-# Learning arithmetic keeps its ideas in fewer words; the recipe search is in the appendix.
+# Learning arithmetic keeps its ideas in fewer words (its recipe search: the appendix).
 MAX_WORDS = {"arithmetic.ipynb": 2_200}
 MAX_PATH_WORDS = 28_000
 WORD = re.compile(r"[A-Za-z0-9][\w'’-]*")
