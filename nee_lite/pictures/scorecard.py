@@ -66,8 +66,8 @@ _LEGEND = [
         marker="D",
         markerfacecolor="none",
         linestyle="",
-        label="the paper's number, on the paper's own metric (none drawn: "
-        "the paper gives none)",
+        label="the paper's number, on its own metric (absent where the paper reports "
+        "none)",
     ),
     Line2D(
         [],
@@ -209,6 +209,9 @@ def plot_sizes(series: list[dict], columns: int = 3):
     fig.legend(
         handles=_LEGEND, loc="lower center", ncol=2, fontsize=8, bbox_to_anchor=(0.5, 0)
     )
-    fig.suptitle("Ours (over seeds, the minimum) against the size tested", fontsize=12)
+    fig.suptitle(
+        "Ours (the minimum over seeds where there are several) against the size tested",
+        fontsize=12,
+    )
     fig.tight_layout(rect=(0, 0.09, 1, 1))
     return fig
