@@ -64,9 +64,9 @@ __all__ = [
     "check_one_among_many",
 ]
 
-#: Copies of one number get the same attention up to float rounding (log-probabilities
-#: within about 1e-4 of each other), a larger number at least 10 less; a position counts
-#: as "pointed at" within this margin.
+#: Copies of one number get the same score (on the CPUs measured they tie exactly; the
+#: margin guards hardware whose rounding could set them apart), a larger number at least
+#: 10 less; a position counts as "pointed at" within this margin.
 POINTER_TOLERANCE = 0.01
 
 
@@ -78,10 +78,10 @@ def first_pointer(
 
     Equal numbers are indistinguishable without positions, so the pointer splits its
     attention evenly among the copies of the minimum. In exact arithmetic ``argmax``
-    would then return the first copy; in floats the copies differ in the last bits, and
-    plain ``argmax`` returns whichever rounding favoured. Reading the pointer with a
-    small tolerance restores the rule the algorithms rely on: ties go to the lowest
-    index.
+    returns the first copy, and on the CPUs measured the copies tie exactly; where
+    rounding could set them a hair apart, plain ``argmax`` would return whichever it
+    favoured. Reading the pointer with a small tolerance keeps the rule the algorithms
+    rely on on any hardware: ties go to the lowest index.
     """
     near = log_pointer >= log_pointer.max(-1, keepdim=True).values - tolerance
     return near.int().argmax(-1)
