@@ -90,7 +90,7 @@ def plot_execution_overview(numbers, trace, row: int = 0, end: int = 256):
     left.imshow(
         masks, cmap="Greys", vmin=0, vmax=1.6, aspect="auto", interpolation="nearest"
     )
-    left.set_title("mask (dark = hidden)")
+    left.set_title("mask (grey = hidden)")
     image = right.imshow(
         pointers, cmap="magma", vmin=0, vmax=1, aspect="auto", interpolation="nearest"
     )
