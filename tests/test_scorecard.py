@@ -5,6 +5,8 @@ import json
 
 import pytest
 
+from nee_lite import NumberCodec
+from nee_lite.engines.arithmetic import heldout_split
 from nee_lite.results.paper import CLRS, PAPER
 from nee_lite.results.scorecard import (
     CHAPTERS,
@@ -406,3 +408,12 @@ def test_size_series_draws_each_headline_claim_against_the_size_tested():
     import matplotlib.pyplot as plt  # only this test draws
 
     plt.close(figure)
+
+
+@pytest.mark.parametrize("operation, bits", [("add", 8), ("multiply", 12)])
+def test_held_out_pairs_are_about_one_in_ten_unseen_in_either_order(operation, bits):
+    """Rows 7 and 9 say so of the shipped engines' held-out pairs (seed 0)."""
+    split = heldout_split(operation, NumberCodec(bits), seed=0)
+    held = set(map(tuple, split.test.tolist()))
+    unseen = sum(pair[::-1] in held for pair in held) / len(held)
+    assert 0.08 < unseen < 0.13

@@ -44,7 +44,7 @@ UNITS = {
     "Dijkstra": "nodes",
     "Prim": "nodes",
     "Neural Programmer-Interpreters": "digits",
-    "NPI: sorting": "numbers in the array",
+    "NPI: sorting": "digits in the array",
     "Learning to Execute": "digits",
     "Learning arithmetic": "numbers allowed in training",
 }

@@ -345,8 +345,8 @@ HEADLINES = [
         "merge sort, 100 numbers (paper's test lists)",
     ),
     (
-        "The add NEE adds pairs of 8-bit numbers held out of training (about 9 in 10 "
-        "mirror a training pair: a + b for b + a)",
+        "The add NEE adds pairs of 8-bit numbers held out of training (about 1 in 10 "
+        "unseen in either order: most are b + a of a training a + b)",
         "8-bit addition, unseen pairs",
     ),
     (
