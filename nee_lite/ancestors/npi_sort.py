@@ -21,7 +21,7 @@ from torch import nn
 
 from ..core.checkpoints import Model
 from ..core.training import Recipe, TrainConfig, TrainResult, train
-from . import npi_env
+from . import canon_env, npi_env
 from . import npi_sort_env as sorting
 from .npi import NPI_ADD, calls_batch, run_programs, select_calls, trace_loss
 
@@ -43,6 +43,7 @@ __all__ = [
     "VALIDATION",
     "sort_validation",
     "renamed_pad",
+    "image_encoder",
 ]
 
 
@@ -56,12 +57,22 @@ class Environment:
     programs: tuple[str, ...]  # in the environment's own numbering
     primitives: tuple[int, ...]
     start: int
+    image: int = 0  # > 0: the observation is an image of image x image pixels (0-255)
 
 
 ENVIRONMENTS = {
     "add": Environment(4, 0, npi_env.PROGRAMS, npi_env.PRIMITIVES, npi_env.ADD),
     "sort": Environment(
         2, 3, sorting.SORT_PROGRAMS, sorting.SORT_PRIMITIVES, sorting.BUBBLESORT
+    ),
+    # chapter "NPI: canonicalizing a car" (nee_lite.ancestors.npi_canon)
+    "canon": Environment(
+        0,
+        0,
+        canon_env.CANON_PROGRAMS,
+        canon_env.CANON_PRIMITIVES,
+        canon_env.GOTO,
+        canon_env.SIZE,
     ),
 }
 SORT_MEMORY = ",".join(
@@ -101,6 +112,9 @@ class ProgramNPI(Model):
         self.encoders = nn.ModuleList()
         for name in self.environment_names:
             spec = ENVIRONMENTS[name]
+            if spec.image:
+                self.encoders.append(image_encoder(spec.image, config.encoder))
+                continue
             self.encoders.append(
                 nn.Sequential(
                     nn.Linear(spec.cells * (npi_env.BLANK + 1) + spec.flags, 64),
@@ -118,6 +132,10 @@ class ProgramNPI(Model):
 
     def encode(self, observation: torch.Tensor, environment: int) -> torch.Tensor:
         spec = ENVIRONMENTS[self.environment_names[environment]]
+        if spec.image:
+            pixels = observation[:, : spec.image**2].float() / 255.0
+            side = spec.image
+            return self.encoders[environment](pixels.view(-1, 1, side, side))
         cells = (
             F.one_hot(observation[:, : spec.cells], npi_env.BLANK + 1)
             .flatten(1)
@@ -141,6 +159,11 @@ class ProgramNPI(Model):
                 rows = environment == index
                 if bool(rows.any()):
                     encoded[rows] = self.encode(observation[rows], index)
+        return self.core_step(encoded, program, state)
+
+    def core_step(self, encoded: torch.Tensor, program: torch.Tensor, state):
+        """The core's step on an observation already encoded (what :meth:`step` does
+        after its encoder)."""
         inputs = torch.cat([encoded, self.program_embedding(program)], -1)
         h, c = self.core(inputs, state)
         returns, key, row, value = self.heads(h).split(
@@ -156,6 +179,24 @@ class ProgramNPI(Model):
             names.index(n) if n in names else -1
             for n in ENVIRONMENTS[environment].programs
         ]
+
+
+def image_encoder(size: int, width: int) -> nn.Module:
+    """A small CNN from a ``(B, 1, size, size)`` image to ``width`` numbers (three
+    strided convolutions, then two linear layers)."""
+    cells = (size // 8) ** 2 * 32
+    return nn.Sequential(
+        nn.Conv2d(1, 16, 5, stride=2, padding=2),
+        nn.ReLU(),
+        nn.Conv2d(16, 32, 3, stride=2, padding=1),
+        nn.ReLU(),
+        nn.Conv2d(32, 32, 3, stride=2, padding=1),
+        nn.ReLU(),
+        nn.Flatten(),
+        nn.Linear(cells, 64),
+        nn.ReLU(),
+        nn.Linear(64, width),
+    )
 
 
 # --------------------------------------------------------------------------------------

@@ -16,6 +16,12 @@ from ..ancestors.lte import (
     train_lte,
 )
 from ..ancestors.npi import NPI, NPI_ADD, add_numbers, addition_table, train_npi
+from ..ancestors.npi_canon import (
+    NPI_CANON,
+    canon_table,
+    canonicalize,
+    train_canon_npi,
+)
 from ..ancestors.npi_sort import (
     NPI_SORT,
     SORT_TESTS,
@@ -129,6 +135,26 @@ def _fit_npi_sort(recipe: Recipe, progress: bool, device):
     )
 
 
+def _fit_npi_canon(recipe: Recipe, progress: bool, device):
+    model, result, checks = train_canon_npi(
+        recipe.model, recipe.train, recipe.data, progress
+    )
+    return (
+        model,
+        [result],
+        {
+            "car_models": f"seeds 0 to {recipe.data.models - 1} (72 start poses each)",
+            "supervision": "every decision of the planner's traces from every start "
+            "pose; each step samples calls; the NPI sees only the 32 x 32 image",
+            "validation": {
+                "car_models": "seeds 800000 to 800009 (all 72 start poses)",
+                "checks_every": recipe.data.check_every,
+                **checks,
+            },
+        },
+    )
+
+
 ANCESTOR_TASKS = (
     Task(
         "npi-add",
@@ -178,6 +204,19 @@ ANCESTOR_TASKS = (
         ),
         NPI_SORT,
         _fit_npi_sort,
+        gpu=False,
+    ),
+    Task(
+        "npi-canon",
+        "turning a camera to the canonical view of a rendered car by a Neural "
+        "Programmer-Interpreter that sees only the image (64 training car models)",
+        "a JSON array of poses, model a seed >= 0, azimuth 0-345 in steps of 15, "
+        'elevation 0, 15 or 30: [{"model": 7, "azimuth": 90, "elevation": 30}]',
+        loader(ProgramNPI),
+        canonicalize,
+        lambda model, seed, quick=False: canon_table(model, seed, quick),
+        NPI_CANON,
+        _fit_npi_canon,
         gpu=False,
     ),
 )

@@ -13,6 +13,7 @@ from multiprocessing import get_context
 
 import torch
 
+from ..ancestors import npi_canon
 from ..core.checkpoints import checkpoint_path, load_model
 from ..core.device import tune_cpu
 from ..engines.arithmetic import (
@@ -371,6 +372,30 @@ def wide_graphs_table_entry(run: ReproduceOptions) -> dict:
     }
 
 
+def npi_canon_comparison(run: ReproduceOptions) -> dict:
+    """Chapter "NPI: canonicalizing a car": the NPI against the CNN + LSTM seq2seq
+    baseline by the number of training car models (1, 4, 16, 64; ``--quick``: 1 model,
+    seed 0, a few steps), seeds of ``--seeds`` (at most the first 3), on every start
+    pose of the 20 test models; the shipped comparison is
+    ``data/results/npi_canon_comparison.json``."""
+    counts, seeds = ((1,), (0,)) if run.quick else ((1, 4, 16, 64), run.seeds[:3])
+    steps = (QUICK_STEPS, QUICK_STEPS) if run.quick else npi_canon.COMPARISON_STEPS
+    record = npi_canon.compare(counts, seeds, *steps, progress=run.progress)
+    rows = [
+        {
+            "task": name,
+            "size": int(count),
+            "seeds": summary["seeds"],
+            "exact_match_mean": summary["mean"],
+            "exact_match_min": summary["min"],
+        }
+        for name in ("npi", "seq2seq")
+        for count, summary in record["summary"][name].items()
+    ]
+    runs = {name: record[name] for name in ("npi", "seq2seq")}
+    return {"rows": rows, "trained": True, "runs": runs}
+
+
 EXPERIMENTS = {
     experiment.name: experiment
     for experiment in (
@@ -416,6 +441,13 @@ EXPERIMENTS = {
             "of 500 and 1,000 nodes: geometric, road-like and the book's families",
             "wide_numbers",
             wide_graphs_table_entry,
+        ),
+        Experiment(
+            "npi-canon-comparison",
+            "NPI against a CNN + LSTM seq2seq on canonicalizing rendered cars, by the "
+            "number of training car models (1 to 64), 3 seeds",
+            "npi_canon",
+            npi_canon_comparison,
         ),
     )
 }

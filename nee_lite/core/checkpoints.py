@@ -59,6 +59,7 @@ MODEL_MODULES: dict[str, str] = {
     "CharSeq2Seq": "nee_lite.ancestors.lte",
     "NPI": "nee_lite.ancestors.npi",
     "ProgramNPI": "nee_lite.ancestors.npi_sort",
+    "CanonSeq2Seq": "nee_lite.ancestors.npi_canon",
 }
 
 
