@@ -25,13 +25,13 @@ from pathlib import Path
 
 import torch
 
-from nee_lite.cli.registry import TASKS, run_task
-from nee_lite.cli.reproduce import check_names, resolve_device
 from nee_lite.core.checkpoints import checkpoint_path, data_dir, load_model
 from nee_lite.core.device import tune_cpu
 from nee_lite.engines.gpu_training import synchronize
 from nee_lite.engines.lists import paper_test_lists
 from nee_lite.results.store import benchmark_environment, write_json
+from nee_lite.tasks.registry import TASKS, run_task
+from nee_lite.tasks.reproduce import check_names, resolve_device
 
 
 def timed(work, device, repeats):

@@ -31,9 +31,6 @@ import tempfile
 from dataclasses import replace
 from pathlib import Path
 
-from nee_lite.cli.registry import TASKS
-from nee_lite.cli.reproduce import check_names, resolve_device
-from nee_lite.cli.runs import ReproduceOptions, train_and_evaluate
 from nee_lite.core.checkpoints import data_dir
 from nee_lite.core.device import tune_cpu
 from nee_lite.engines.gpu_training import (
@@ -43,6 +40,9 @@ from nee_lite.engines.gpu_training import (
     training_throughput,
 )
 from nee_lite.results.store import benchmark_environment, write_json
+from nee_lite.tasks.registry import TASKS
+from nee_lite.tasks.reproduce import check_names, resolve_device
+from nee_lite.tasks.runs import ReproduceOptions, train_and_evaluate
 
 
 def all_exact(rows, up_to=100):

@@ -1,7 +1,7 @@
 """nee_lite: Neural Execution Engines small enough to train on a laptop; the companion
 package of the book.
 
-Six subpackages, each importing only those above it in this list:
+Seven subpackages, each importing only those above it in this list:
 
 * :mod:`nee_lite.core`: numbers as bits (``encoding``), the bitwise ``embedding``, the
   ``transformer`` pieces, the ``training`` loop and recipes, the ``device`` and
@@ -18,15 +18,17 @@ Six subpackages, each importing only those above it in this list:
   ``long_addition``).
 * :mod:`nee_lite.pictures`: the book's plot ``style``, one ``steps`` viewer, and each
   chapter's pictures.
-* :mod:`nee_lite.results` (the ``paper``'s numbers, the results ``store``, the
-  ``scorecard``) and :mod:`nee_lite.cli` (the ``nee-lite`` command: task ``registry``,
-  reading JSON ``inputs``, ``reproduce``, ``main``).
+* :mod:`nee_lite.results`: the ``paper``'s numbers, the results ``store``, the
+  ``scorecard``.
+* :mod:`nee_lite.tasks`: every model as a task (``registry``), and the reproduction of
+  every record (``reproduce``); the benchmarks use it too.
+* :mod:`nee_lite.cli`: the ``nee-lite`` command (``main``, reading JSON ``inputs``).
 
 Two modules stand outside the layers: :mod:`nee_lite.inputs` checks input given as
 JSON (number pairs and lists, programs, graphs) for the chapters and the command line
 alike, and :mod:`nee_lite.project` says where the book lives. The chapters import from
-the first five subpackages and :mod:`nee_lite.inputs`; only the command line (and its
-tests) imports :mod:`nee_lite.cli`.
+the first six subpackages and :mod:`nee_lite.inputs`; nothing but the command line's
+tests imports :mod:`nee_lite.cli`.
 """
 
 # load_model imports the module of the class a card names (checkpoints.MODEL_MODULES),

@@ -29,7 +29,7 @@ from nee_lite.ancestors.npi_canon import (
 )
 from nee_lite.ancestors.npi_sort import ProgramNPI
 from nee_lite.cli.main import main
-from nee_lite.cli.registry import TASKS, shipped_checkpoint
+from nee_lite.tasks.registry import TASKS, shipped_checkpoint
 
 
 def test_render_shape_range_and_determinism():

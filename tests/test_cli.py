@@ -125,7 +125,7 @@ def test_mismatched_checkpoint_is_refused(tmp_path, capsys, small_checkpoint):
 
 def test_shipped_checkpoint_card_matches_a_fresh_evaluation():
     card = json.loads(checkpoint_path("min-of-two").with_suffix(".json").read_text())
-    from nee_lite.cli.registry import TASKS, evaluate_task
+    from nee_lite.tasks.registry import TASKS, evaluate_task
 
     assert (
         evaluate_task(TASKS["min-of-two"], checkpoint_path("min-of-two"))

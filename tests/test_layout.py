@@ -19,6 +19,7 @@ LAYERS = (
     "pictures",
     "onnx_engines",
     "results",
+    "tasks",
     "cli",
 )
 
@@ -77,7 +78,16 @@ def test_modules_are_short():
     assert max(lengths.values()) <= 700, sorted(
         lengths.items(), key=lambda item: -item[1]
     )[:3]
-    assert lengths["cli/registry.py"] < 500
+    assert lengths["tasks/registry.py"] < 500
+
+
+def test_only_the_command_line_and_its_tests_import_it():
+    for path in sorted((ROOT / "benchmarks").glob("*.py")):
+        assert "nee_lite.cli" not in path.read_text(), f"{path.name} imports the cli"
+    for path in _modules():
+        if "cli" not in path.relative_to(PACKAGE).parts:
+            imports = [name for name, _ in _imports(path)]
+            assert not any(name.startswith("nee_lite.cli") for name in imports), path
 
 
 def test_chapters_never_import_the_command_line():

@@ -169,7 +169,7 @@ def test_training_command_is_reproducible(tmp_path, monkeypatch):
     from dataclasses import replace
 
     import nee_lite.ancestors.npi
-    from nee_lite.cli.registry import TASKS
+    from nee_lite.tasks.registry import TASKS
 
     monkeypatch.setattr(
         nee_lite.ancestors.npi, "ADDITION_TESTS", ((5, 20), (12, 5))

@@ -21,7 +21,7 @@ from nee_lite.ancestors.npi_sort import (
     sort_table,
 )
 from nee_lite.cli.main import main
-from nee_lite.cli.registry import TASKS, shipped_checkpoint
+from nee_lite.tasks.registry import TASKS, shipped_checkpoint
 
 
 def _arrays():

@@ -34,10 +34,10 @@ import pytest
 from test_browser import browser, open_page, require_environment, screenshot, site  # noqa: F401 - fixtures
 
 from nee_lite.cli.main import main as cli_main
-from nee_lite.cli.registry import TASKS as REGISTRY
-from nee_lite.cli.registry import run_task, shipped_checkpoint
 from nee_lite.graphs.data import WeightedGraph, graph_test_set
 from nee_lite.graphs.wide import make_wide_graph, needs_wide
+from nee_lite.tasks.registry import TASKS as REGISTRY
+from nee_lite.tasks.registry import run_task, shipped_checkpoint
 
 PAGE = "book/playground.html"
 TASKS = {

@@ -6,13 +6,13 @@ from dataclasses import replace
 
 import pytest
 
-from nee_lite.cli.experiments import EXPERIMENTS, _table_2_job, addition_heldout_table
 from nee_lite.cli.main import main
-from nee_lite.cli.reproduce import entry_names
-from nee_lite.cli.runs import QUICK_STEPS, ReproduceOptions
 from nee_lite.core.checkpoints import data_dir
 from nee_lite.engines.arithmetic import ADD, TABLE_2
 from nee_lite.results.store import read_results, row_problems, schema_rows
+from nee_lite.tasks.experiments import EXPERIMENTS, _table_2_job, addition_heldout_table
+from nee_lite.tasks.reproduce import entry_names
+from nee_lite.tasks.runs import QUICK_STEPS, ReproduceOptions
 
 
 def run_to(out, command):
@@ -123,9 +123,9 @@ def test_a_task_that_trains_nothing_is_evaluated_with_the_checkpoints_of_the_run
 ):
     from dataclasses import replace
 
-    from nee_lite.cli.registry import TASKS
-    from nee_lite.cli.runs import ReproduceOptions, train_and_evaluate
     from nee_lite.core.checkpoints import checkpoint_path
+    from nee_lite.tasks.registry import TASKS
+    from nee_lite.tasks.runs import ReproduceOptions, train_and_evaluate
 
     seen = []
     prim = replace(
@@ -151,8 +151,8 @@ def test_a_task_that_trains_nothing_is_evaluated_with_the_checkpoints_of_the_run
 def test_a_training_error_is_an_error_not_a_result(tmp_path):
     from dataclasses import replace
 
-    from nee_lite.cli.registry import TASKS
-    from nee_lite.cli.runs import ReproduceOptions, train_and_evaluate
+    from nee_lite.tasks.registry import TASKS
+    from nee_lite.tasks.runs import ReproduceOptions, train_and_evaluate
 
     def broken(recipe, progress, device):
         raise ValueError("the optimizer diverged")

@@ -8,9 +8,6 @@ import pytest
 import torch
 
 from nee_lite import NumberCodec
-from nee_lite.cli.experiments import seq2seq_baselines_table
-from nee_lite.cli.registry import TASKS, evaluate_task
-from nee_lite.cli.runs import ReproduceOptions
 from nee_lite.core.checkpoints import checkpoint_path, load_model
 from nee_lite.core.transformer import attention_entropy
 from nee_lite.engines.lists import paper_test_lists
@@ -28,6 +25,9 @@ from nee_lite.engines.seq2seq import (
     teacher_forcing_batch,
 )
 from nee_lite.results.store import read_results, schema_rows
+from nee_lite.tasks.experiments import seq2seq_baselines_table
+from nee_lite.tasks.registry import TASKS, evaluate_task
+from nee_lite.tasks.runs import ReproduceOptions
 
 
 def test_teacher_forcing_batch_shifts_the_sorted_list():

@@ -114,7 +114,7 @@ def digest(outputs) -> str:
 
 def run_shipped(task: str):
     """``nee-lite run TASK`` on the task's test inputs with the shipped checkpoint."""
-    from nee_lite.cli.registry import TASKS, run_task, shipped_checkpoint
+    from nee_lite.tasks.registry import TASKS, run_task, shipped_checkpoint
 
     return run_task(TASKS[task], shipped_checkpoint(task), _inputs(task))
 

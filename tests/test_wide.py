@@ -8,7 +8,6 @@ import pytest
 import torch
 
 from nee_lite.cli.main import main
-from nee_lite.cli.registry import run_graphs
 from nee_lite.core.checkpoints import checkpoint_path, load_model
 from nee_lite.engines.arithmetic import ArithmeticNEE
 from nee_lite.engines.selection_sort import SelectionSortNEE
@@ -32,6 +31,7 @@ from nee_lite.graphs.wide import (
     wide_test_set,
 )
 from nee_lite.inputs import parse_graphs
+from nee_lite.tasks.registry import run_graphs
 
 
 @pytest.fixture(scope="module")

@@ -1,2 +1,2 @@
-"""The `nee-lite` command: the task registry, JSON input, `reproduce`, and the argument
-parser (`main`)."""
+"""The `nee-lite` command: the argument parser (`main`) and JSON input (`inputs`),
+over the tasks of :mod:`nee_lite.tasks`."""

@@ -16,8 +16,7 @@ from .. import __version__
 from ..core.checkpoints import data_dir
 from ..core.device import tune_cpu
 from ..onnx_engines import export_all
-from .inputs import UsageError, read_json_input
-from .registry import (
+from ..tasks.registry import (
     TASKS,
     evaluate_task,
     get_task,
@@ -25,8 +24,9 @@ from .registry import (
     shipped_checkpoint,
     train_task,
 )
-from .reproduce import entry_names, reproduce, resolve_device
-from .runs import QUICK_STEPS
+from ..tasks.reproduce import entry_names, reproduce, resolve_device
+from ..tasks.runs import QUICK_STEPS
+from .inputs import UsageError, read_json_input
 
 EXIT_USAGE = 2
 

@@ -16,7 +16,7 @@ it measures, because the metrics differ and the scorecard must say so:
 Page numbers are not given: the copy of the paper this project works from has no page
 breaks, so each reference names its table or figure and section instead. Nothing here is
 ever computed; our own numbers come only from ``data/results.json`` (see
-:mod:`nee_lite.cli.reproduce` and :mod:`nee_lite.results.scorecard`).
+:mod:`nee_lite.tasks.reproduce` and :mod:`nee_lite.results.scorecard`).
 """
 
 from __future__ import annotations

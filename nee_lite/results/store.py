@@ -1,7 +1,7 @@
 """The results file, ``data/results.json``: every measured table of the book, with where
 and how it was measured.
 
-``nee-lite reproduce`` (:mod:`nee_lite.cli.reproduce`) writes it; the scorecard page
+``nee-lite reproduce`` (:mod:`nee_lite.tasks.reproduce`) writes it; the scorecard page
 reads it (:mod:`nee_lite.results.scorecard`).
 """
 

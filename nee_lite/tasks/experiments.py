@@ -225,7 +225,7 @@ TABLE_1_TRAINS = (
 def table_1(run: ReproduceOptions) -> dict:
     """The paper's Table 1 over seeds: per seed, train the selection-sort engine, the
     merge engine and the adder with their shipped recipes
-    (:func:`~nee_lite.cli.registry.train_task`, into ``checkpoints/table-1/seed-S``),
+    (:func:`~nee_lite.tasks.registry.train_task`, into ``checkpoints/table-1/seed-S``),
     then measure selection sort and merge sort on the paper's test lists (100 per size,
     the card's table) and Dijkstra (that seed's find-min engine and adder) and Prim (its
     find-min engine) on the stored test graphs (100 per size). ``rows``: per task and

@@ -75,7 +75,7 @@ def checkpoint_record(path: Path) -> dict:
 
 def train_and_evaluate(task: Task, run: ReproduceOptions) -> dict:
     """Reproduce a task: train it from scratch
-    (:func:`~nee_lite.cli.registry.train_task`), then its table, the one its card
+    (:func:`~nee_lite.tasks.registry.train_task`), then its table, the one its card
     records (the rows ``nee-lite evaluate`` prints). A task that trains nothing of its
     own is only evaluated (:func:`evaluate_only`). A training error is an error, never a
     result."""

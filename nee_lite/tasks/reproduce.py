@@ -3,7 +3,7 @@ table it reproduces.
 
 The book's numbers come from two kinds of work, and this module runs both:
 
-* the **tasks** of ``nee-lite train`` (:data:`nee_lite.cli.registry.TASKS`, including
+* the **tasks** of ``nee-lite train`` (:data:`nee_lite.tasks.registry.TASKS`, including
   any a later chapter adds): each is trained from scratch, its checkpoint written to a
   separate folder (never over the shipped ones), and its table measured; a task that
   trains nothing (Dijkstra, Prim) is evaluated with the engines reproduced beside it;
