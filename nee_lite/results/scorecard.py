@@ -275,6 +275,12 @@ LINES: list[ScorecardLine] = [
         )
         for n in (8, 16, 32, 60)
     ],
+    ScorecardLine(
+        "NPI: turning a car to its canonical view",
+        "NPI canonicalization, all start poses of 20 unseen cars (trained on 64)",
+        "npi-canon",
+        {"test": "all start poses"},
+    ),
     *[
         ScorecardLine(
             "Learning to Execute",
@@ -311,6 +317,7 @@ CHAPTERS = {
     "Exact at 16 bits": "wide_numbers",
     "Neural Programmer-Interpreters": "npi",
     "NPI: sorting": "npi_sorting",
+    "NPI: turning a car to its canonical view": "npi_canon",
     "Learning to Execute": "learning_to_execute",
 }
 
@@ -377,6 +384,11 @@ HEADLINES = [
     (
         "The NPI's bubble sort, trained on at most 8 digits, sorts arrays of 60 digits",
         "NPI bubble sort, 60 digits (trained on at most 8)",
+    ),
+    (
+        "The NPI, trained on 64 rendered cars, turns 20 cars it never saw to the "
+        "canonical view from every start pose",
+        "NPI canonicalization, all start poses of 20 unseen cars (trained on 64)",
     ),
     (
         "The Learning-to-Execute LSTM, trained on 3-digit numbers, adds 4-digit "
