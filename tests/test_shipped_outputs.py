@@ -88,6 +88,12 @@ def _inputs(task: str):
             for b in (4, 9)
             for k in (1, 2, 3)
         ] + [f"print(({a}+{b}))" for a in range(0, 99, 7) for b in range(3, 99, 13)]
+    if task == "npi-canon":
+        return [
+            {"model": 900_000 + k, "azimuth": 15 * ((7 * k) % 24), "elevation": e}
+            for k in range(4)
+            for e in (0, 15, 30)
+        ]
     raise KeyError(task)
 
 
@@ -105,6 +111,7 @@ TASKS = (
     "lte-add",
     "lte-programs",
     "npi-sort",
+    "npi-canon",
 )
 
 
