@@ -13,7 +13,7 @@ import numpy as np
 
 from ..ancestors.canon_env import DIRECTIONS
 from ..ancestors.canon_render import AZIMUTH_STEP, ELEVATIONS, SIZE, model_views
-from .steps import step_viewer
+from .steps import call_stack_at, record_viewer
 from .style import COLORS
 
 __all__ = [
@@ -61,14 +61,6 @@ def describe_canon_step(names: list[str], decision) -> str:
     return f"{name}()"
 
 
-def _stack_at(names, record, step: int) -> list[str]:
-    stack = []
-    for depth, program, *_ in record[: step + 1]:
-        del stack[depth:]
-        stack.append(names[program])
-    return stack
-
-
 def _pose_text(pose) -> str:
     a, e = (int(v) for v in np.asarray(pose))
     return f"az {a * AZIMUTH_STEP}, el {ELEVATIONS[e]}"
@@ -85,7 +77,7 @@ def draw_canon_step(names: list[str], record, step: int, ax=None):
     ax.set_xticks([])
     ax.set_yticks([])
     ax.set_title(
-        f"step {step}: {' > '.join(_stack_at(names, record, step))}\n"
+        f"step {step}: {' > '.join(call_stack_at(names, record, step))}\n"
         f"decides {describe_canon_step(names, decision)}",
         fontsize=8,
     )
@@ -96,13 +88,7 @@ def draw_canon_step(names: list[str], record, step: int, ax=None):
 def canon_trace_viewer(names: list[str], record, max_frames: int = 60):
     """A slider over the recorded steps (pre-drawn frames: it steps on the rendered page
     too)."""
-
-    def draw(step):
-        figure, ax = plt.subplots(figsize=(3.2, 3.4))
-        draw_canon_step(names, record, step, ax)
-        return figure
-
-    return step_viewer(draw, len(record), max_frames)
+    return record_viewer(draw_canon_step, names, record, (3.2, 3.4), max_frames)
 
 
 def plot_canon_strip(names: list[str], record, axes=None):

@@ -14,7 +14,7 @@ from matplotlib.patches import Rectangle
 
 from ..ancestors.npi_env import BLANK
 from ..ancestors.npi_sort_env import POINTERS
-from .steps import step_viewer
+from .steps import call_stack_at, record_viewer
 from .style import COLORS
 
 __all__ = [
@@ -37,14 +37,6 @@ def describe_step(names: list[str], decision) -> str:
             f"MOVE_PTR({POINTERS[decision.row]}, {('LEFT', 'RIGHT')[decision.value]})"
         )
     return f"{name}()"
-
-
-def _stack_at(names, record, step: int) -> list[str]:
-    stack = []
-    for depth, program, *_ in record[: step + 1]:
-        del stack[depth:]
-        stack.append(names[program])
-    return stack
 
 
 def draw_sort_step(names: list[str], record, step: int, ax=None, context: int = 5):
@@ -83,7 +75,7 @@ def draw_sort_step(names: list[str], record, step: int, ax=None, context: int = 
     ax.invert_yaxis()
     ax.axis("off")
     ax.set_title(
-        f"step {step}: {' > '.join(_stack_at(names, record, step))} decides "
+        f"step {step}: {' > '.join(call_stack_at(names, record, step))} decides "
         f"{describe_step(names, decision)}",
         fontsize=10,
     )
@@ -93,13 +85,7 @@ def draw_sort_step(names: list[str], record, step: int, ax=None, context: int = 
 def sort_trace_viewer(names: list[str], record, max_frames: int = 60):
     """A slider over the recorded steps (pre-drawn frames: it steps on the rendered page
     too)."""
-
-    def draw(step):
-        figure, ax = plt.subplots(figsize=(7, 2.4))
-        draw_sort_step(names, record, step, ax)
-        return figure
-
-    return step_viewer(draw, len(record), max_frames)
+    return record_viewer(draw_sort_step, names, record, (7, 2.4), max_frames)
 
 
 def plot_accuracy_by_length(

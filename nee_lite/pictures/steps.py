@@ -13,7 +13,7 @@ import io
 
 import matplotlib.pyplot as plt
 
-__all__ = ["step_viewer"]
+__all__ = ["step_viewer", "record_viewer", "call_stack_at"]
 
 
 def _png(figure) -> bytes:
@@ -66,3 +66,25 @@ def step_viewer(draw, steps: int, max_frames: int = 80):
     return widgets.VBox(
         [slider, stack], layout=widgets.Layout(border="1px solid #ddd", padding="4px")
     )
+
+
+def record_viewer(draw_step, names: list[str], record, figsize, max_frames: int = 60):
+    """:func:`step_viewer` over a recorded NPI execution: frame ``step`` is
+    ``draw_step(names, record, step, ax)`` on a figure of ``figsize``."""
+
+    def draw(step):
+        figure, ax = plt.subplots(figsize=figsize)
+        draw_step(names, record, step, ax)
+        return figure
+
+    return step_viewer(draw, len(record), max_frames)
+
+
+def call_stack_at(names: list[str], record, step: int) -> list[str]:
+    """The names of the programs running at ``step`` of a recorded NPI execution (rows
+    ``(depth, program, ...)``), outermost first."""
+    stack = []
+    for depth, program, *_ in record[: step + 1]:
+        del stack[depth:]
+        stack.append(names[program])
+    return stack
