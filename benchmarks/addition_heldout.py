@@ -30,6 +30,7 @@ from nee_lite.engines.arithmetic import (
     evaluate_pairs,
     heldout_split,
     train_arithmetic,
+    validation_over_seeds,
     validation_split,
 )
 from nee_lite.results.store import write_cpu_record
@@ -81,10 +82,7 @@ def summarize(runs: list[dict]) -> list[dict]:
             "weight_decay": decay,
             "count": count,
             "seeds": len(chosen),
-            "validation_mean": sum(r["validation_exact_match"] for r in chosen)
-            / len(chosen),
-            "validation_min": min(r["validation_exact_match"] for r in chosen),
-            "train_min": min(r["train_exact_match"] for r in chosen),
+            **validation_over_seeds(chosen),
         }
         for (decay, count), chosen in groups.items()
     ]

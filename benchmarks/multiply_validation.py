@@ -36,6 +36,7 @@ from nee_lite.engines.arithmetic import (
     evaluate_pairs,
     heldout_split,
     train_arithmetic,
+    validation_over_seeds,
     validation_split,
 )
 from nee_lite.results.store import write_cpu_record
@@ -110,10 +111,7 @@ def summarize(runs: list[dict]) -> list[dict]:
         {
             "candidate": name,
             "seeds": [r["seed"] for r in chosen],
-            "validation_mean": sum(r["validation_exact_match"] for r in chosen)
-            / len(chosen),
-            "validation_min": min(r["validation_exact_match"] for r in chosen),
-            "train_min": min(r["train_exact_match"] for r in chosen),
+            **validation_over_seeds(chosen),
         }
         for name, chosen in groups.items()
     ]

@@ -5,11 +5,11 @@ import json
 
 import pytest
 import torch
+from helpers import CODEC, shipped_model, train_and_evaluate_with_cli
 
 from nee_lite import NumberCodec, TrainConfig
 from nee_lite.cli.main import main
-from nee_lite.core.checkpoints import checkpoint_path, load_model
-from nee_lite.core.device import tune_cpu
+from nee_lite.core.checkpoints import checkpoint_path
 from nee_lite.core.training import Recipe
 from nee_lite.engines.arithmetic import (
     ArithmeticConfig,
@@ -25,21 +25,8 @@ from nee_lite.engines.arithmetic import (
     validation_split,
 )
 
-CODEC = NumberCodec(8)
-
-
-@pytest.fixture(scope="module")
-def adder():
-    model = load_model(checkpoint_path("add"))
-    tune_cpu(threads=1)
-    return model
-
-
-@pytest.fixture(scope="module")
-def multiplier():
-    model = load_model(checkpoint_path("multiply"))
-    tune_cpu(threads=1)
-    return model
+adder = shipped_model("add")
+multiplier = shipped_model("multiply")
 
 
 def test_valid_pairs_keep_results_in_range_and_inf_absorbs():
@@ -98,7 +85,6 @@ def test_config_and_range_errors():
 
 
 def test_a_few_training_steps_run_and_lower_the_loss():
-    tune_cpu(threads=1)
     split = heldout_split("add", CODEC, count=128, seed=0)
     _, result = train_arithmetic(
         ArithmeticConfig(d_model=16, ff=64),
@@ -109,7 +95,6 @@ def test_a_few_training_steps_run_and_lower_the_loss():
 
 
 def test_table_2_experiment_trains_one_single_engine_per_count_and_seed():
-    tune_cpu(threads=1)
     config, budget = (
         ArithmeticConfig(d_model=16, ff=64),
         TrainConfig(steps=5, batch_size=32, warmup_steps=1),
@@ -190,7 +175,6 @@ def test_validation_split_uses_only_training_numbers_and_pairs():
 
 
 def test_seeds_experiment_trains_each_seed_on_its_own_split():
-    tune_cpu(threads=1)
     recipe = Recipe(
         model=ArithmeticConfig(d_model=16, ff=64),
         train=TrainConfig(steps=3, batch_size=32, warmup_steps=1),
@@ -278,15 +262,8 @@ def test_cli_runs_both_engines(tmp_path, capsys):
 
 
 def test_cli_train_and_evaluate(tmp_path, capsys):
-    assert main(["train", "add", "--steps", "3", "--out", str(tmp_path)]) == 0
-    card = json.loads((tmp_path / "add.json").read_text())
-    assert (
-        card["steps"] == 3
-        and card["command"] == "nee-lite train add --seed 0 --steps 3"
-    )
-    capsys.readouterr()
-    assert main(["evaluate", "add"]) == 0
-    assert "held-out pairs" in capsys.readouterr().out
+    out = train_and_evaluate_with_cli("add", 3, tmp_path, capsys)
+    assert "held-out pairs" in out
 
 
 def test_cli_refuses_the_wrong_checkpoint(tmp_path, cli_refuses):

@@ -6,11 +6,9 @@ from dataclasses import replace
 
 import pytest
 import torch
+from helpers import CODEC, shipped_model, train_and_evaluate_with_cli
 
-from nee_lite import NumberCodec
-from nee_lite.cli.main import main
-from nee_lite.core.checkpoints import checkpoint_path, load_model
-from nee_lite.core.device import tune_cpu
+from nee_lite.core.checkpoints import checkpoint_path
 from nee_lite.engines.lists import paper_test_lists
 from nee_lite.engines.merge_sort import (
     MergeNEE,
@@ -22,16 +20,7 @@ from nee_lite.engines.merge_sort import (
 )
 from nee_lite.engines.nee import MASK_TRAIN, NEEConfig, train_mask_network
 
-CODEC = NumberCodec(8)
-
-
-@pytest.fixture(scope="module")
-def shipped():
-    model = load_model(checkpoint_path("merge-sort"))
-    tune_cpu(
-        threads=1
-    )  # tiny models: one thread is faster, above all when another process is busy
-    return model
+shipped = shipped_model("merge-sort")
 
 
 def test_states_follow_the_merge_with_ties_to_the_first_sequence():
@@ -71,7 +60,6 @@ def test_advance_rule_and_layout():
 
 
 def test_mask_network_learns_the_advance_rule_at_any_length():
-    tune_cpu(threads=1)
     network, _ = train_mask_network(
         train_config=replace(MASK_TRAIN, steps=400),
         rule=advance_heads,
@@ -142,15 +130,7 @@ def test_shipped_card_matches_its_measurements():
 
 
 def test_cli_train_evaluate_run(tmp_path, capsys):
-    assert main(["train", "merge-sort", "--steps", "5", "--out", str(tmp_path)]) == 0
-    card = json.loads((tmp_path / "merge-sort.json").read_text())
-    assert (
-        card["steps"] == 5
-        and card["command"] == "nee-lite train merge-sort --seed 0 --steps 5"
-    )
-    capsys.readouterr()
-    assert main(["evaluate", "merge-sort"]) == 0
-    out = capsys.readouterr().out
+    out = train_and_evaluate_with_cli("merge-sort", 5, tmp_path, capsys)
     assert "exact_match" in out and "with 0 and 255" in out
 
 

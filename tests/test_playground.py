@@ -90,6 +90,26 @@ def test_pairs() -> list[list]:
 
 test_pairs.__test__ = False
 
+PATH = {"n": 5, "edges": [[i, i + 1, 10 * (i + 1)] for i in range(4)], "source": 0}
+
+
+def triangle(a: int, ab: int, bc: int, ac: int) -> list[list[int]]:
+    """The edges of the triangle ``a, a+1, a+2`` with weights ``ab``, ``bc``, ``ac``."""
+    b, c = a + 1, a + 2
+    return [[a, b, ab], [b, c, bc], [a, c, ac]]
+
+
+def diamond(top: int, out: int, into: int) -> list[list[int]]:
+    """The edges of a diamond ``top -> {top+1, top+2} -> top+3``: weight ``out`` on both
+    edges out of ``top``, ``into`` on both into ``top+3`` (two equal paths, a tie)."""
+    left, right, bottom = top + 1, top + 2, top + 3
+    return [
+        [top, left, out],
+        [top, right, out],
+        [left, bottom, into],
+        [right, bottom, into],
+    ]
+
 
 def test_graphs() -> list[dict]:
     """7 graphs: a path, a tie-heavy graph, a random one, a disconnected one, a complete
@@ -103,41 +123,13 @@ def test_graphs() -> list[dict]:
         for v in range(u + 1, 12)
         if rng.random() < 0.3
     ]
+    ties = diamond(0, 5, 5) + diamond(3, 6, 5) + [[1, 2, 0]]
+    disconnected = triangle(0, 3, 4, 8) + [[3, 4, 1]] + triangle(5, 2, 2, 2)
     return [
-        {
-            "n": 5,
-            "edges": [[0, 1, 10], [1, 2, 20], [2, 3, 30], [3, 4, 40]],
-            "source": 0,
-        },
-        {
-            "n": 7,
-            "edges": [
-                [0, 1, 5],
-                [0, 2, 5],
-                [1, 3, 5],
-                [2, 3, 5],
-                [3, 4, 6],
-                [3, 5, 6],
-                [4, 6, 5],
-                [5, 6, 5],
-                [1, 2, 0],
-            ],
-            "source": 3,
-        },
+        PATH,
+        {"n": 7, "edges": ties, "source": 3},
         {"n": 12, "edges": scattered, "source": 2},
-        {
-            "n": 9,
-            "edges": [
-                [0, 1, 3],
-                [1, 2, 4],
-                [0, 2, 8],
-                [3, 4, 1],
-                [5, 6, 2],
-                [6, 7, 2],
-                [5, 7, 2],
-            ],
-            "source": 0,
-        },
+        {"n": 9, "edges": disconnected, "source": 0},
         {"n": 8, "edges": complete, "source": 5},
         *(graph.to_json() for graph in graph_test_set("dijkstra", sizes=(25,))[25][:2]),
     ]
@@ -198,20 +190,7 @@ def wide_graphs(algorithm: str) -> list[dict]:
             "source": 0,
         },
         {"n": 14, "edges": high_ties, "source": 5},
-        {
-            "n": 7,
-            "edges": [
-                [0, 1, 1000],
-                [0, 2, 1000],
-                [1, 3, 2000],
-                [2, 3, 2000],
-                [3, 4, 4096],
-                [3, 5, 4096],
-                [4, 6, 1000],
-                [5, 6, 1000],
-            ],
-            "source": 0,
-        },
+        {"n": 7, "edges": diamond(0, 1000, 2000) + diamond(3, 4096, 1000), "source": 0},
         {"n": 4, "edges": [[0, 1, 30000], [1, 2, 35535], [0, 3, 0]], "source": 0},
         {"n": 3, "edges": [[0, 1, 65535], [1, 2, 0]], "source": 0},
         {"n": 5, "edges": [[0, 1, 65535], [2, 3, 65534], [3, 4, 257]], "source": 3},
@@ -220,11 +199,7 @@ def wide_graphs(algorithm: str) -> list[dict]:
             "edges": [[0, v, rng.randrange(256)] for v in range(1, 501)],
             "source": 0,
         },
-        {
-            "n": 5,
-            "edges": [[0, 1, 10], [1, 2, 20], [2, 3, 30], [3, 4, 40]],
-            "source": 0,
-        },
+        PATH,
         {"n": 1, "edges": [], "source": 0},
     ]
 
@@ -347,6 +322,42 @@ def run_in_page(tab, mode: str, text: str, bits: int = 8) -> tuple[object, float
     )
 
 
+def page_state(tab) -> dict:
+    """What a refused input must leave as it was: the answer, the drawing, the count of
+    runs."""
+    return tab.evaluate("""() => ({
+        answer: document.getElementById('nee-pg-answer').textContent,
+        view: document.getElementById('nee-pg-view').innerHTML,
+        runs: document.getElementById('nee-playground').dataset.runs})""")
+
+
+def refused_in_page(tab, mode: str, text: str, bits: int = 8) -> str:
+    """Pick ``mode`` (and ``bits`` for a graph), type ``text``, press Run: the page must
+    show a message beside the box and change nothing else; return the message."""
+    pick(tab, mode, bits)
+    before = page_state(tab)
+    invalid = int(
+        tab.evaluate("document.getElementById('nee-playground').dataset.invalid || 0")
+    )
+    tab.fill("#nee-pg-input", text)
+    tab.click("#nee-pg-run")
+    tab.wait_for_function(
+        f"(document.getElementById('nee-playground').dataset.invalid || 0) > {invalid}"
+    )
+    assert tab.is_visible("#nee-pg-message")
+    assert page_state(tab) == before, f"{mode} {text[:200]!r} changed the page"
+    return tab.inner_text("#nee-pg-message")
+
+
+def refused_by_cli(argv: list[str], content: str, tmp_path, capsys) -> str:
+    """Run ``nee-lite argv --input FILE`` with ``content`` in FILE: it must exit with
+    status 2; return what it wrote to stderr."""
+    path = tmp_path / "input.json"
+    path.write_text(content)
+    assert cli_main([*argv, "--input", str(path)]) == 2
+    return capsys.readouterr().err.strip()
+
+
 def report(mode: str, sizes: list, times: list[float]) -> None:
     print(
         f"{mode}: {len(times)} inputs, page time per input: median "
@@ -457,33 +468,10 @@ def test_invalid_16_bit_input_is_refused_with_the_cli_message(
         tab.evaluate("document.getElementById('nee-playground').dataset.bits") == "16"
     )
     for mode, graph in INVALID_16:
-        pick(tab, mode, 16)
-        before = tab.evaluate("""() => ({
-            answer: document.getElementById('nee-pg-answer').textContent,
-            view: document.getElementById('nee-pg-view').innerHTML,
-            runs: document.getElementById('nee-playground').dataset.runs})""")
-        invalid = int(
-            tab.evaluate(
-                "document.getElementById('nee-playground').dataset.invalid || 0"
-            )
+        message = refused_in_page(tab, mode, json.dumps(graph), 16)
+        error = refused_by_cli(
+            ["run", mode, "--bits", "16"], json.dumps([graph]), tmp_path, capsys
         )
-        tab.fill("#nee-pg-input", json.dumps(graph))
-        tab.click("#nee-pg-run")
-        tab.wait_for_function(
-            "(document.getElementById('nee-playground').dataset.invalid || 0) > "
-            f"{invalid}"
-        )
-        message = tab.inner_text("#nee-pg-message")
-        assert tab.is_visible("#nee-pg-message")
-        after = tab.evaluate("""() => ({
-            answer: document.getElementById('nee-pg-answer').textContent,
-            view: document.getElementById('nee-pg-view').innerHTML,
-            runs: document.getElementById('nee-playground').dataset.runs})""")
-        assert after == before, f"{mode} {graph} changed the page"
-        path = tmp_path / "input.json"
-        path.write_text(json.dumps([graph]))
-        assert cli_main(["run", mode, "--bits", "16", "--input", str(path)]) == 2
-        error = capsys.readouterr().err.strip()
         assert error == f"nee-lite: error: graph 0: {message}", (mode, graph, message)
 
 
@@ -493,34 +481,12 @@ def test_invalid_input_shows_a_message_and_changes_nothing(
     tab, _ = playground
     run_in_page(tab, "sort", "9, 4, 4, 0")
     for mode, text, cli_input, expected in INVALID:
-        pick(tab, mode)
-        before = tab.evaluate("""() => ({
-            answer: document.getElementById('nee-pg-answer').textContent,
-            view: document.getElementById('nee-pg-view').innerHTML,
-            runs: document.getElementById('nee-playground').dataset.runs})""")
-        invalid = int(
-            tab.evaluate(
-                "document.getElementById('nee-playground').dataset.invalid || 0"
-            )
-        )
-        tab.fill("#nee-pg-input", text)
-        tab.click("#nee-pg-run")
-        tab.wait_for_function(
-            "(document.getElementById('nee-playground').dataset.invalid || 0) > "
-            f"{invalid}"
-        )
-        message = tab.inner_text("#nee-pg-message")
+        message = refused_in_page(tab, mode, text)
         assert expected in message, f"{mode} {text!r}: message {message!r}"
-        assert tab.is_visible("#nee-pg-message")
-        after = tab.evaluate("""() => ({
-            answer: document.getElementById('nee-pg-answer').textContent,
-            view: document.getElementById('nee-pg-view').innerHTML,
-            runs: document.getElementById('nee-playground').dataset.runs})""")
-        assert after == before, f"{mode} {text!r} changed the page"
-        path = tmp_path / "input.json"  # the command line refuses the same input
-        path.write_text(text if cli_input is None else json.dumps(cli_input))
-        assert cli_main(["run", TASKS[mode], "--input", str(path)]) == 2
-        assert "nee-lite: error:" in capsys.readouterr().err
+        # the command line refuses the same input
+        content = text if cli_input is None else json.dumps(cli_input)
+        error = refused_by_cli(["run", TASKS[mode]], content, tmp_path, capsys)
+        assert "nee-lite: error:" in error
 
 
 def test_a_list_of_100_sorts_within_a_second(playground):

@@ -38,6 +38,7 @@ __all__ = [
     "ArithmeticSplit",
     "heldout_split",
     "validation_split",
+    "validation_over_seeds",
     "train_arithmetic",
     "evaluate_pairs",
     "PAPER_COUNTS",
@@ -444,6 +445,20 @@ def summarize_heldout(rows: list[dict]) -> list[dict]:
             }
         )
     return summary
+
+
+def validation_over_seeds(runs: list[dict]) -> dict:
+    """What a recipe search compares its candidates by, over ``runs`` (one a seed, each
+    with ``validation_exact_match`` and ``train_exact_match``, as
+    ``benchmarks/addition_heldout.py`` and ``benchmarks/multiply_validation.py`` write
+    them): mean and minimum exact match on the validation pairs, and the lowest fit of
+    the training pairs."""
+    exact = [run["validation_exact_match"] for run in runs]
+    return {
+        "validation_mean": sum(exact) / len(exact),
+        "validation_min": min(exact),
+        "train_min": min(run["train_exact_match"] for run in runs),
+    }
 
 
 # ------------------------------------------------------------------------------------

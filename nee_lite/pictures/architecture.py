@@ -109,6 +109,12 @@ def _arrow(
         )
 
 
+def _loop_arrow(ax, start, end, text, curve, offset):
+    """The dashed orange arrow of a loop written by hand: what one step's output becomes
+    in the next step."""
+    _arrow(ax, start, end, text, "#e6550d", curve=curve, offset=offset, dashed=True)
+
+
 def _cells(ax, x, y, labels, hidden=(), width=0.48, height=0.42, highlight=None):
     """A row of small cells (a list or a mask); ``hidden`` cells are dark, ``highlight``
     is ringed red."""
@@ -294,16 +300,8 @@ def plot_nee_architecture(
     _box(ax, 11.3, 4.6, 2.5, 2.6, label, role="hand", size=9)
     _arrow(ax, (10.75, 1.7), (12.0, 4.55), "next mask", offset=(0.2, -1.0), corner=True)
     _arrow(ax, (7.05, 0.6), (13.2, 4.55), "value", offset=(1.5, -1.95), corner=True)
-    _arrow(
-        ax,
-        (12.55, 7.25),
-        (2.85, 6.7),
-        "becomes the mask of the next step",
-        color="#e6550d",
-        curve=0.18,
-        offset=(1.7, 0.8),
-        dashed=True,
-    )
+    label = "becomes the mask of the next step"
+    _loop_arrow(ax, (12.55, 7.25), (2.85, 6.7), label, 0.18, (1.7, 0.8))
     return fig
 
 
@@ -345,16 +343,7 @@ def plot_seq2seq_architecture(figsize=(11.0, 5.8)):
     label = "greedy loop\n(Python)\nappend the output\nto the decoder\ninput, n steps"
     _box(ax, 11.5, 3.9, 2.3, 2.1, label, role="hand", size=9)
     _arrow(ax, (11.15, 1.1), (12.65, 3.85), curve=0.25)
-    _arrow(
-        ax,
-        (12.65, 6.05),
-        (6.15, 6.62),
-        "appended",
-        color="#e6550d",
-        curve=0.2,
-        offset=(1.0, 0.55),
-        dashed=True,
-    )
+    _loop_arrow(ax, (12.65, 6.05), (6.15, 6.62), "appended", 0.2, (1.0, 0.55))
     ax.text(
         7.3,
         5.6,

@@ -349,24 +349,6 @@ def plot_npi_architecture(config: NPIConfig = NPIConfig(), ax=None):
         _box(ax, x, y, 2.5, 0.75, text, light["head"])
         _arrow(ax, (6.4, 3.05), (x, y + 0.375))
     ax.text(6.85, 3.6, "$h_t$", fontsize=9, style="italic")
-    _arrow(
-        ax,
-        (7.4, 2.9),
-        (5.75, 0.9),
-        "match: $\\arg\\max_i\\, K_i \\cdot k_t$",
-        offset=(0.55, -1.35),
-        bend=-0.25,
-        color="#1f77b4",
-    )
-    _arrow(
-        ax,
-        (8.65, 1.95),
-        (2.6, 5.25),
-        "primitive: act on the scratchpad",
-        offset=(0.9, 1.3),
-        bend=0.45,
-        color="#9467bd",
-    )
     # the call stack
     _box(ax, 10.5, 0.3, 2.1, 4.6, "", light["stack"])
     ax.text(
@@ -410,31 +392,18 @@ def plot_npi_architecture(config: NPIConfig = NPIConfig(), ax=None):
         fontsize=8,
         zorder=4,
     )
-    _arrow(
-        ax,
-        (9.9, 4.65),
-        (10.5, 3.6),
-        "return: pop",
-        offset=(0.62, -0.2),
-        color="#d62728",
-    )
-    _arrow(
-        ax,
-        (9.9, 3.1),
-        (10.5, 2.6),
-        "call: push",
-        offset=(-0.55, -0.55),
-        color="#1f77b4",
-    )
-    _arrow(
-        ax,
-        (10.5, 0.45),
-        (5.9, 2.4),
-        "return: resume the caller's state",
-        offset=(0.9, -1.25),
-        bend=-0.35,
-        color="#7f7f7f",
-    )
+    # what the heads' decisions do: (start, end, label, label offset, bend, colour)
+    match = "match: $\\arg\\max_i\\, K_i \\cdot k_t$"
+    act = "primitive: act on the scratchpad"
+    resume = "return: resume the caller's state"
+    for start, end, text, offset, bend, color in (
+        ((7.4, 2.9), (5.75, 0.9), match, (0.55, -1.35), -0.25, "#1f77b4"),
+        ((8.65, 1.95), (2.6, 5.25), act, (0.9, 1.3), 0.45, "#9467bd"),
+        ((9.9, 4.65), (10.5, 3.6), "return: pop", (0.62, -0.2), 0.0, "#d62728"),
+        ((9.9, 3.1), (10.5, 2.6), "call: push", (-0.55, -0.55), 0.0, "#1f77b4"),
+        ((10.5, 0.45), (5.9, 2.4), resume, (0.9, -1.25), -0.35, "#7f7f7f"),
+    ):
+        _arrow(ax, start, end, text, offset=offset, bend=bend, color=color)
     ax.set_xlim(-0.2, 12.8)
     ax.set_ylim(-0.5, 6.1)
     ax.set_aspect("equal")

@@ -42,20 +42,16 @@ QUICK_SORT_TESTS = ((4, 20), (8, 20), (16, 10))
 
 
 def _fit_npi(recipe: Recipe, progress: bool, device):
+    data = recipe.data
     model, result = train_npi(
-        recipe.model,
-        recipe.train,
-        recipe.data.max_digits,
-        recipe.data.additions,
-        progress,
+        recipe.model, recipe.train, data.max_digits, data.additions, progress
     )
     return (
         model,
         [result],
         {
-            "additions": recipe.data.additions,
-            "operands": f"1 to {recipe.data.max_digits} digits each "
-            "(the count uniform)",
+            "additions": data.additions,
+            "operands": f"1 to {data.max_digits} digits each (the count uniform)",
             "supervision": "every decision of the teacher's execution traces; each "
             "step samples calls",
         },

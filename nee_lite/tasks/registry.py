@@ -205,13 +205,9 @@ def _masked(train_function, data: dict):
 
 
 def _fit_baseline(recipe: Recipe, progress: bool, device):
+    data = recipe.data
     model, result = train_seq2seq_sorter(
-        recipe.model,
-        recipe.train,
-        recipe.data.max_length,
-        recipe.data.min_length,
-        progress,
-        device,
+        recipe.model, recipe.train, data.max_length, data.min_length, progress, device
     )
     return model, [result], {"list_lengths": "4 to 8", "mix": SORT_MIX}
 
