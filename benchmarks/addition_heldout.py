@@ -17,12 +17,11 @@ mean and minimum over seeds. `nee_lite.engines.arithmetic.TABLE_2` records the c
 chapter "Learning arithmetic" reads the file.
 """
 
-import argparse
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
-from pathlib import Path
 
-from nee_lite.core.checkpoints import data_dir
+from _common import search_parser
+
 from nee_lite.core.device import tune_cpu
 from nee_lite.core.encoding import NumberCodec
 from nee_lite.engines.arithmetic import (
@@ -89,19 +88,13 @@ def summarize(runs: list[dict]) -> list[dict]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = search_parser(
+        __doc__, [0, 1], "default: the adder's budget", "addition_validation.json"
+    )
     parser.add_argument("--counts", type=int, nargs="+", default=[256, 64])
-    parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1])
     parser.add_argument("--weight-decay", type=float, nargs="+", default=[0.3, 0.1])
     parser.add_argument(
-        "--steps", type=int, default=None, help="default: the adder's budget"
-    )
-    parser.add_argument(
         "--batch-size", type=int, default=None, help="default: the adder's budget"
-    )
-    parser.add_argument("--workers", type=int, default=1)
-    parser.add_argument(
-        "--out", type=Path, default=data_dir() / "results" / "addition_validation.json"
     )
     args = parser.parse_args()
     jobs = [

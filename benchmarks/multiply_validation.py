@@ -22,13 +22,12 @@ made with an option `--members` and code (`ArithmeticEnsemble`, `member_seed`) t
 removed later, since no shipped recipe used them.
 """
 
-import argparse
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
-from pathlib import Path
 
-from nee_lite.core.checkpoints import data_dir
+from _common import search_parser
+
 from nee_lite.core.device import tune_cpu
 from nee_lite.core.encoding import NumberCodec
 from nee_lite.engines.arithmetic import (
@@ -118,17 +117,14 @@ def summarize(runs: list[dict]) -> list[dict]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = search_parser(
+        __doc__,
+        [0, 1, 2],
+        "default: each candidate's budget",
+        "multiply_validation.json",
+    )
     parser.add_argument(
         "--candidates", nargs="+", default=list(CANDIDATES), choices=list(CANDIDATES)
-    )
-    parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
-    parser.add_argument(
-        "--steps", type=int, default=None, help="default: each candidate's budget"
-    )
-    parser.add_argument("--workers", type=int, default=1)
-    parser.add_argument(
-        "--out", type=Path, default=data_dir() / "results" / "multiply_validation.json"
     )
     args = parser.parse_args()
     jobs = [(name, seed, args.steps) for name in args.candidates for seed in args.seeds]

@@ -60,9 +60,7 @@ def timed_training(train_model, recipe, seed: int):
     """``train_model`` on ``recipe`` with ``seed``: the model, its TrainResult and the
     wall time in seconds."""
     started = time.perf_counter()
-    model, result = train_model(
-        recipe.model, replace(recipe.train, seed=seed), progress=False
-    )
+    model, result = train_model(recipe.with_seed(seed), progress=False)
     return model, result, round(time.perf_counter() - started, 1)
 
 

@@ -159,10 +159,11 @@ def test_selection_sort_seeds_benchmark_runs_and_summarizes(tmp_path):
     )  # 3 steps
 
 
-def test_multiply_recipe_is_the_candidate_the_validation_record_chose():
+def test_multiply_recipe_is_the_candidate_the_validation_record_chose(monkeypatch):
     """The benchmark's candidates are relative to the adder's shape, not to the recipe
     they chose: the adopted candidate rebuilds MULTIPLY's model exactly, and it has the
     best mean of those run on all three seeds."""
+    monkeypatch.syspath_prepend(str(ROOT / "benchmarks"))  # as run: it imports _common
     spec = importlib.util.spec_from_file_location(
         "multiply_validation", ROOT / "benchmarks" / "multiply_validation.py"
     )

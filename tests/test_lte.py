@@ -221,7 +221,7 @@ def test_shipped_addition_lstm_matches_its_card_and_collapses_beyond():
     rows = {row["length"]: row for row in card["accuracy"]}
     for digits in (spec.length, spec.length + 2):
         fresh = evaluate_programs(
-            model, task, digits, 1, count=rows[digits]["programs"], seed=card["seed"]
+            model, task, rows[digits]["programs"], card["seed"], digits, nesting=1
         )
         assert round(fresh["per_character"], 6) == rows[digits]["per_character"]
         assert round(fresh["exact_match"], 6) == rows[digits]["exact_match"]

@@ -422,13 +422,14 @@ def score_teacher_forced(model: CharSeq2Seq, examples: list[Example]) -> float:
 def evaluate_programs(
     model: CharSeq2Seq,
     task: LTETask,
-    length: int,
-    nesting: int,
     count: int = 500,
     seed: int = 0,
+    length: int | None = None,
+    nesting: int | None = None,
 ) -> dict:
-    """Both metrics on ``count`` test programs of one difficulty (possibly beyond what
-    was trained)."""
+    """Both metrics on ``count`` test programs of one difficulty, the task's target
+    unless ``length`` or ``nesting`` says otherwise (as :meth:`LTETask.programs`;
+    possibly beyond what was trained)."""
     return evaluate_examples(
         model, as_examples(task.programs(count, "test", seed, length, nesting))
     )
@@ -597,7 +598,7 @@ def lte_table(
     )
     rows = []
     for length, nesting in grid:
-        score = evaluate_programs(model, task, length, nesting, count=count, seed=seed)
+        score = evaluate_programs(model, task, count, seed, length, nesting)
         rows.append(
             {
                 "length": length,

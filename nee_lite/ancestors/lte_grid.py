@@ -137,9 +137,7 @@ def curriculum_run(
     data = recipe.data
     device = "cuda" if torch.cuda.is_available() else "cpu"
     model, result, run = _train_recipe(recipe, curriculum, progress, device)
-    final = evaluate_programs(
-        model, data.task, data.task.length, 1, count=data.test_count, seed=seed
-    )
+    final = evaluate_programs(model, data.task, data.test_count, seed, nesting=1)
     return {
         "curriculum": curriculum,
         "seed": seed,
@@ -177,9 +175,7 @@ def score_grid(model, task: LTETask, count: int, seed: int = 0) -> list[dict]:
     cells = []
     for nesting in range(1, task.nesting + 1):
         for length in range(1, task.length + 1):
-            score = evaluate_programs(
-                model, task, length, nesting, count=count, seed=seed
-            )
+            score = evaluate_programs(model, task, count, seed, length, nesting)
             cells.append(
                 {
                     "length": length,

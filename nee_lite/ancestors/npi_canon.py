@@ -47,13 +47,12 @@ from ..core.checkpoints import Model
 from ..core.training import Recipe, TrainConfig, TrainResult, train
 from . import canon_env as env
 from .canon_render import CANONICAL, ELEVATIONS, SIZE, views_of
-from .npi import calls_batch, run_programs, select_calls, trace_loss
+from .npi import calls_batch, select_calls, trace_loss
 from .npi_sort import (
     ProgramNPI,
     ProgramNPIConfig,
     image_encoder,
-    primitive_mask,
-    renamed_pad,
+    run_task,
 )
 
 __all__ = [
@@ -76,7 +75,7 @@ __all__ = [
     "train_canon_seq2seq",
     "seq2seq_accuracy",
     "COMPARISON_STEPS",
-    "train_three_task_npi",
+    "train_kept",
     "compare",
 ]
 
@@ -209,7 +208,7 @@ def _keep_best(model, check, every: int):
     return wrap, best
 
 
-def _train_kept(model, make_batch, loss, config, check, every, description, progress):
+def train_kept(model, make_batch, loss, config, check, every, description, progress):
     """Train, checking on validation every ``every`` steps and at the end; load the
     best weights. Returns the :class:`TrainResult` and the checks."""
     wrap, best = _keep_best(model, check, every)
@@ -232,15 +231,14 @@ def _train_kept(model, make_batch, loss, config, check, every, description, prog
 
 
 def train_canon_npi(
-    config: ProgramNPIConfig,
-    train_config: TrainConfig,
-    data: NPICanonData = NPI_CANON.data,
-    progress: bool = True,
+    recipe: Recipe = NPI_CANON, progress: bool = True
 ) -> tuple[ProgramNPI, TrainResult, dict]:
-    """Train a canonicalizing NPI on the traces of ``data.models`` training models;
-    returns the model (the weights best on validation), the run and the checks."""
+    """Train a canonicalizing NPI on the traces of ``recipe.data.models`` training
+    models; returns the model (the weights best on validation), the run and the
+    checks."""
+    train_config, data = recipe.train, recipe.data
     torch.manual_seed(train_config.seed)
-    model = ProgramNPI(config)
+    model = ProgramNPI(recipe.model)
     pool, views = canon_pool(model, training_models(data.models, train_config.seed))
 
     def make_batch(generator, device):
@@ -249,7 +247,7 @@ def train_canon_npi(
         )
         return select_calls(pool, index)
 
-    result, checks = _train_kept(
+    result, checks = train_kept(
         model,
         make_batch,
         lambda m, b: canon_loss(m, b, views),
@@ -289,8 +287,6 @@ def execute_canon(
     device = model.program_keys.device
     pad = env.BatchCanonPad(items, device)
     pad.cells = pad.pointers  # what the record keeps of "the scratchpad": the pose
-    renamed_pad(pad, model, "canon")
-    environment = model.environment_names.index("canon")
     act = pad.act
 
     def acted(mask, program, row, value):
@@ -298,15 +294,8 @@ def execute_canon(
         pad.cells = pad.pointers
 
     pad.act = acted
-    finished, steps, trace = run_programs(
-        lambda o, p, s: model.step(o, p, s, environment),
-        pad,
-        model.program_ids("canon")[env.GOTO],
-        primitive_mask(model),
-        model.config.hidden,
-        4,
-        max_steps,
-        record,
+    finished, steps, trace = run_task(
+        model, pad, "canon", env.GOTO, 4, max_steps, record
     )
     return CanonExecution(pad.poses(), finished, steps, trace)
 
@@ -483,15 +472,13 @@ def seq2seq_accuracy(model: CanonSeq2Seq, models) -> float:
 
 
 def train_canon_seq2seq(
-    config: CanonSeq2SeqConfig,
-    train_config: TrainConfig,
-    data: NPICanonData = SEQ2SEQ_CANON.data,
-    progress: bool = True,
+    recipe: Recipe = SEQ2SEQ_CANON, progress: bool = True
 ) -> tuple[CanonSeq2Seq, TrainResult, dict]:
     """Train the baseline on every start pose of the training models (batches of
     ``batch_size`` start poses), the weights kept by the validation checks."""
+    train_config, data = recipe.train, recipe.data
     torch.manual_seed(train_config.seed)
-    model = CanonSeq2Seq(config)
+    model = CanonSeq2Seq(recipe.model)
     models = training_models(data.models, train_config.seed)
     views = torch.from_numpy(views_of(models)).reshape(-1, SIZE * SIZE)
     inputs, targets = _targets()
@@ -510,7 +497,7 @@ def train_canon_seq2seq(
         right = ((logits.argmax(-1) == wanted) | ~keep).all(1).float().mean()
         return F.cross_entropy(logits[keep], wanted[keep]), {"exact": right.item()}
 
-    result, checks = _train_kept(
+    result, checks = train_kept(
         model,
         make_batch,
         loss,
@@ -567,8 +554,8 @@ def compare(
                     seq2seq_accuracy,
                 ),
             ):
-                config = replace(recipe.train, steps=steps, seed=seed)
-                model, _, checks = fit(recipe.model, config, data, progress)
+                run_recipe = replace(recipe.with_seed(seed, steps), data=data)
+                model, _, checks = fit(run_recipe, progress)
                 run = {
                     "test_accuracy": score(model, TEST_MODELS),
                     "validation_accuracy": checks["validation_accuracy"],
@@ -622,62 +609,3 @@ def main(argv=None) -> None:
 
 if __name__ == "__main__":
     main()
-
-
-# --------------------------------------------------------------------------------------
-# one NPI for the three tasks: a first try, not shipped (its addition falls short of
-# the single-task NPI's)
-def train_three_task_npi(steps: int = 2000, seed: int = 0, progress: bool = False):
-    """One core and one program memory for addition, bubble sort and canonicalization:
-    each step trains on ``batch_size`` calls of the addition and sorting traces (as
-    :func:`~nee_lite.ancestors.npi_multi.train_multi_npi`) plus as many canon calls.
-    The weights kept: the check best on validation (the minimum of the canon validation
-    accuracy and the sorting and addition validation exact matches; 200 additions of
-    the training lengths, another seed)."""
-    from . import npi_multi  # only this experiment needs the multi-task NPI
-    from .npi import join_batches, score_additions, training_pairs  # as npi_multi
-    from .npi_sort import sort_calls, sort_validation, training_arrays  # as npi_multi
-
-    memory = ",".join(
-        dict.fromkeys([*npi_multi.MULTI_MEMORY.split(","), *env.CANON_PROGRAMS])
-    )
-    config = ProgramNPIConfig(environments="add,sort,canon", programs=memory)
-    data = npi_multi.NPI_MULTI.data
-    train_config = replace(NPI_CANON.train, steps=steps, seed=seed)
-    torch.manual_seed(seed)
-    model = ProgramNPI(config)
-    pairs = training_pairs(data.addition.additions, data.addition.max_digits, seed)
-    symbolic = join_batches(
-        [
-            npi_multi.addition_calls(model, pairs),
-            sort_calls(model, training_arrays(data.sorting, seed)),
-        ]
-    )
-    canon, views = canon_pool(model, training_models(NPI_CANON.data.models, seed))
-    size = train_config.batch_size
-
-    def make_batch(generator, device):
-        first = torch.randint(len(symbolic.programs), (size,), generator=generator)
-        second = torch.randint(len(canon.programs), (size,), generator=generator)
-        return select_calls(symbolic, first), select_calls(canon, second)
-
-    def loss(model, batches):
-        one, left = trace_loss(model, batches[0])
-        two, right = canon_loss(model, batches[1], views)
-        accuracy = (left["step_accuracy"] + right["step_accuracy"]) / 2
-        return one + two, {"step_accuracy": accuracy}
-
-    additions = training_pairs(200, data.addition.max_digits, 10_000 + seed)
-
-    def check(model):
-        added = npi_multi.execute_addition(model, additions)
-        return min(
-            canon_accuracy(model, VALIDATION_MODELS),
-            sort_validation(model, seed)["exact_match"],
-            score_additions(added, additions)["exact_match"],
-        )
-
-    result, checks = _train_kept(
-        model, make_batch, loss, train_config, check, 100, "one NPI, 3 tasks", progress
-    )
-    return model, result, checks

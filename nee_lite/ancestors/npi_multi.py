@@ -1,5 +1,5 @@
 """Chapter "NPI: sorting": one NPI for addition and bubble sort, and a new program
-learned with the core frozen.
+learned with the core frozen; chapter "NPI: turning a car": one NPI for all three tasks.
 
 The multi-task NPI is a :class:`~nee_lite.ancestors.npi_sort.ProgramNPI` with both
 encoders and one program memory holding the programs of both environments (``MOVE_PTR``
@@ -10,6 +10,10 @@ embedding of an old program that begins the same way, :data:`NEW_PROGRAM_START`)
 the new entries' embeddings and keys change, so every old program computes exactly what
 it computed before, unless a new key wins a call that an old program makes; the chapter
 checks that the outputs are the same.
+
+The three-task NPI (:data:`NPI_THREE`) adds the canonicalization environment (a CNN
+encoder of the image) and its programs to the same core and memory: every step trains on
+a batch of addition and sorting calls, as the two-task NPI, plus a batch of canon calls.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from dataclasses import dataclass, replace
 import torch
 
 from ..core.training import Recipe, TrainConfig, TrainResult
-from . import npi_env
+from . import canon_env, npi_env
 from . import npi_sort_env as sorting
 from .npi import (
     ADDITION_TESTS,
@@ -28,20 +32,32 @@ from .npi import (
     calls_batch,
     join_batches,
     random_pairs,
-    run_programs,
     score_additions,
     select_calls,
+    trace_loss,
     training_pairs,
+)
+from .npi_canon import (
+    VALIDATION_MODELS,
+    NPICanonData,
+    canon_accuracy,
+    canon_loss,
+    canon_pool,
+    canon_table,
+    train_kept,
+    training_models,
 )
 from .npi_sort import (
     SORT_MEMORY,
+    SORT_TESTS,
     NPISortData,
     ProgramNPI,
     ProgramNPIConfig,
     execute_sort,
-    primitive_mask,
-    renamed_pad,
+    run_task,
     sort_calls,
+    sort_table,
+    sort_validation,
     train_on_calls,
     training_arrays,
 )
@@ -58,6 +74,11 @@ __all__ = [
     "NEW_PROGRAM_TRAIN",
     "NEW_PROGRAM_START",
     "max_table",
+    "THREE_MEMORY",
+    "ThreeTaskData",
+    "NPI_THREE",
+    "train_three_task_npi",
+    "three_task_tables",
     "MAX_VALIDATION",
 ]
 
@@ -89,28 +110,26 @@ def addition_calls(model: ProgramNPI, pairs: list[tuple[str, str]]):
 
 
 def train_multi_npi(
-    config: ProgramNPIConfig,
-    train_config: TrainConfig,
-    data: MultiData = NPI_MULTI.data,
-    progress: bool = True,
+    recipe: Recipe = NPI_MULTI, progress: bool = True
 ) -> tuple[ProgramNPI, TrainResult]:
     """Train one NPI on the addition and bubble-sort traces of the single-task NPIs,
     mixed."""
-    torch.manual_seed(train_config.seed)
-    model = ProgramNPI(config)
+    config, data = recipe.train, recipe.data
+    torch.manual_seed(config.seed)
+    model = ProgramNPI(recipe.model)
     pool = join_batches(
         [
             addition_calls(
                 model,
                 training_pairs(
-                    data.addition.additions, data.addition.max_digits, train_config.seed
+                    data.addition.additions, data.addition.max_digits, config.seed
                 ),
             ),
-            sort_calls(model, training_arrays(data.sorting, train_config.seed)),
+            sort_calls(model, training_arrays(data.sorting, config.seed)),
         ]
     )
     return model, train_on_calls(
-        model, pool, train_config, "one NPI on addition and sorting", progress
+        model, pool, config, "one NPI on addition and sorting", progress
     )
 
 
@@ -121,19 +140,8 @@ def execute_addition(
     """``ADD`` on every pair, closed loop, with a multi-task NPI (as
     :func:`~nee_lite.ancestors.npi.execute`)."""
     model.eval()
-    pad = renamed_pad(
-        npi_env.BatchScratchpad(pairs, model.program_keys.device), model, "add"
-    )
-    environment = model.environment_names.index("add")
-    run_programs(
-        lambda o, p, s: model.step(o, p, s, environment),
-        pad,
-        model.program_ids("add")[npi_env.ADD],
-        primitive_mask(model),
-        model.config.hidden,
-        max_depth,
-        14 * pad.width + 50,
-    )
+    pad = npi_env.BatchScratchpad(pairs, model.program_keys.device)
+    run_task(model, pad, "add", npi_env.ADD, max_depth, 14 * pad.width + 50)
     return pad.results()
 
 
@@ -270,3 +278,112 @@ def max_table(model: ProgramNPI, tests, seed: int = 0) -> list[dict]:
             }
         )
     return rows
+
+
+# -------------------------------------------------------------------------------- one
+# NPI, three tasks
+THREE_MEMORY = ",".join(
+    dict.fromkeys([*MULTI_MEMORY.split(","), *canon_env.CANON_PROGRAMS])
+)
+
+
+@dataclass(frozen=True)
+class ThreeTaskData:
+    """The three teachers' traces, each as its single-task NPI trains on; every step
+    draws ``batch_size`` addition and sorting calls and ``canon_batch`` canon calls."""
+
+    addition: NPIData = NPIData()
+    sorting: NPISortData = NPISortData()
+    canon: NPICanonData = NPICanonData()
+    canon_batch: int = 128
+    validation_additions: int = 200
+
+
+#: One NPI for addition, bubble sort and canonicalization: the two-task NPI's schedule
+#: (learning rate 0.01), 2,000 steps.
+NPI_THREE = Recipe(
+    model=ProgramNPIConfig(environments="add,sort,canon", programs=THREE_MEMORY),
+    train=replace(NPI_MULTI.train, steps=2000),
+    data=ThreeTaskData(),
+)
+
+
+def train_three_task_npi(
+    recipe: Recipe = NPI_THREE, progress: bool = True
+) -> tuple[ProgramNPI, TrainResult, dict]:
+    """One core and one program memory for the three tasks. The weights kept: the
+    check (every ``canon.check_every`` steps) best on validation: the minimum of the
+    canon validation accuracy (other car models) and the sorting and addition validation
+    exact matches (arrays and additions of the training lengths, another seed)."""
+    config, data = recipe.train, recipe.data
+    torch.manual_seed(config.seed)
+    model = ProgramNPI(recipe.model)
+    pairs = training_pairs(
+        data.addition.additions, data.addition.max_digits, config.seed
+    )
+    symbolic = join_batches(
+        [
+            addition_calls(model, pairs),
+            sort_calls(model, training_arrays(data.sorting, config.seed)),
+        ]
+    )
+    canon, views = canon_pool(model, training_models(data.canon.models, config.seed))
+
+    def make_batch(generator, device):
+        return (
+            select_calls(
+                symbolic,
+                torch.randint(
+                    len(symbolic.programs), (config.batch_size,), generator=generator
+                ),
+            ),
+            select_calls(
+                canon,
+                torch.randint(
+                    len(canon.programs), (data.canon_batch,), generator=generator
+                ),
+            ),
+        )
+
+    def loss(model, batches):
+        one, left = trace_loss(model, batches[0])
+        two, right = canon_loss(model, batches[1], views)
+        accuracy = (left["step_accuracy"] + right["step_accuracy"]) / 2
+        return one + two, {"step_accuracy": accuracy}
+
+    additions = training_pairs(
+        data.validation_additions, data.addition.max_digits, 10_000 + config.seed
+    )
+
+    def check(model):
+        added = score_additions(execute_addition(model, additions), additions)
+        return min(
+            canon_accuracy(model, VALIDATION_MODELS),
+            sort_validation(model, config.seed)["exact_match"],
+            added["exact_match"],
+        )
+
+    result, checks = train_kept(
+        model,
+        make_batch,
+        loss,
+        config,
+        check,
+        data.canon.check_every,
+        "one NPI, three tasks",
+        progress,
+    )
+    return model, result, checks
+
+
+def three_task_tables(model: ProgramNPI, quick: bool = False) -> dict:
+    """Each task's test table, closed loop, on the single-task NPIs' tests: additions
+    of 5 to 1,000 digits, arrays of 2 to 60 numbers, every start pose of the 20 test car
+    models (``quick``: 5-digit additions, arrays of up to 8, 5 car models)."""
+    return {
+        "addition": multi_addition_table(
+            model, ADDITION_TESTS[:1] if quick else ADDITION_TESTS
+        ),
+        "sorting": sort_table(model, SORT_TESTS[:3] if quick else SORT_TESTS),
+        "canon": canon_table(model, quick=quick),
+    }

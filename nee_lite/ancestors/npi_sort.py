@@ -43,6 +43,7 @@ __all__ = [
     "VALIDATION",
     "sort_validation",
     "renamed_pad",
+    "run_task",
     "image_encoder",
 ]
 
@@ -264,17 +265,15 @@ def train_on_calls(
 
 
 def train_sort_npi(
-    config: ProgramNPIConfig,
-    train_config: TrainConfig,
-    data: NPISortData = NPI_SORT.data,
-    progress: bool = True,
+    recipe: Recipe = NPI_SORT, progress: bool = True
 ) -> tuple[ProgramNPI, TrainResult]:
-    """Train a sorting NPI on the traces of ``data``'s arrays."""
-    torch.manual_seed(train_config.seed)
-    model = ProgramNPI(config)
-    pool = sort_calls(model, training_arrays(data, train_config.seed))
+    """Train a sorting NPI on the traces of the recipe's arrays."""
+    config = recipe.train
+    torch.manual_seed(config.seed)
+    model = ProgramNPI(recipe.model)
+    pool = sort_calls(model, training_arrays(recipe.data, config.seed))
     return model, train_on_calls(
-        model, pool, train_config, "NPI on bubble-sort traces", progress
+        model, pool, config, "NPI on bubble-sort traces", progress
     )
 
 
@@ -304,6 +303,33 @@ def primitive_mask(model: ProgramNPI) -> torch.Tensor:
     return torch.tensor([name in primitives for name in model.program_names])
 
 
+def run_task(
+    model: ProgramNPI,
+    pad,
+    environment: str,
+    program: int,
+    max_depth: int,
+    max_steps: int,
+    record: bool = False,
+) -> tuple[list[bool], int, list]:
+    """Closed loop with the network alone: :func:`~nee_lite.ancestors.npi.run_programs`
+    of ``program`` (the environment's own number) on ``pad``, a batch of
+    ``environment``'s scratchpads, whose ``act`` this renames to the memory's
+    numbers."""
+    renamed_pad(pad, model, environment)
+    encoder = model.environment_names.index(environment)
+    return run_programs(
+        lambda o, p, s: model.step(o, p, s, encoder),
+        pad,
+        model.program_ids(environment)[program],
+        primitive_mask(model),
+        model.config.hidden,
+        max_depth,
+        max_steps,
+        record,
+    )
+
+
 @dataclass
 class SortExecution:
     """A closed-loop run: the arrays as left on the scratchpads, finished flags, steps,
@@ -327,19 +353,11 @@ def execute_sort(
     """Run ``program`` (``BUBBLESORT`` or ``MAX``) on every array with the network
     alone, all in step."""
     model.eval()
-    device = model.program_keys.device
-    pad = renamed_pad(sorting.BatchSortPad(arrays, device), model, "sort")
-    environment = model.environment_names.index("sort")
+    pad = sorting.BatchSortPad(arrays, model.program_keys.device)
     longest = pad.width
-    finished, steps, trace = run_programs(
-        lambda o, p, s: model.step(o, p, s, environment),
-        pad,
-        model.program_ids("sort")[program],
-        primitive_mask(model),
-        model.config.hidden,
-        max_depth,
-        14 * longest * longest + 14 * longest + 60,
-        record,
+    max_steps = 14 * longest * longest + 14 * longest + 60
+    finished, steps, trace = run_task(
+        model, pad, "sort", program, max_depth, max_steps, record
     )
     return SortExecution(pad.results(), finished, steps, pad.pointed(), trace)
 

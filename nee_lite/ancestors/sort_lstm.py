@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import torch
 
-from ..core.training import Recipe, TrainConfig, TrainResult, train
+from ..core.training import Recipe, TrainResult, train
 from .lte import CharSeq2Seq, Example, LTEConfig, lstm_budget, teacher_forced
 from .npi_sort_env import random_arrays
 
@@ -49,16 +49,14 @@ def _example(array: list[int]) -> Example:
 
 
 def train_sort_lstm(
-    config: LTEConfig,
-    train_config: TrainConfig,
-    data: SortLSTMData = SORT_LSTM.data,
-    progress: bool = True,
+    recipe: Recipe = SORT_LSTM, progress: bool = True
 ) -> tuple[CharSeq2Seq, TrainResult]:
-    """Train on fresh random arrays of ``data``'s lengths every step (teacher
+    """Train on fresh random arrays of the recipe's lengths every step (teacher
     forcing).
     """
+    train_config, data = recipe.train, recipe.data
     torch.manual_seed(train_config.seed)
-    model = CharSeq2Seq(config)
+    model = CharSeq2Seq(recipe.model)
 
     def make_batch(generator, device):
         seed = int(torch.randint(2**31, (1,), generator=generator))

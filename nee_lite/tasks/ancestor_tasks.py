@@ -111,7 +111,7 @@ def _lte_task(name: str, summary: str, input_help: str, run, recipe: Recipe) -> 
 
 
 def _fit_npi_sort(recipe: Recipe, progress: bool, device):
-    model, result = train_sort_npi(recipe.model, recipe.train, recipe.data, progress)
+    model, result = train_sort_npi(recipe, progress)
     data = recipe.data
     return (
         model,
@@ -132,9 +132,7 @@ def _fit_npi_sort(recipe: Recipe, progress: bool, device):
 
 
 def _fit_npi_canon(recipe: Recipe, progress: bool, device):
-    model, result, checks = train_canon_npi(
-        recipe.model, recipe.train, recipe.data, progress
-    )
+    model, result, checks = train_canon_npi(recipe, progress)
     return (
         model,
         [result],
