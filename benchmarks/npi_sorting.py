@@ -1,8 +1,8 @@
 """Benchmark: NPI bubble sort against a seq2seq LSTM by array length, over seeds; one
-NPI for both tasks; a new program learned with the core frozen.
+NPI for both tasks; a new program learned with the core frozen; one NPI for three tasks.
 
     python benchmarks/npi_sorting.py [--seeds 0 1] \
-        [--parts npi lstm multi new beyond] [--out FILE]
+        [--parts npi lstm multi new beyond three canon] [--out FILE]
 
 Per seed: the sorting NPI (``NPI_SORT``, as ``nee-lite train npi-sort``) and the LSTM
 (``SORT_LSTM``) trained from scratch on arrays of 1 to 8 digits, both scored on the same
@@ -11,9 +11,13 @@ test arrays (``SORT_TESTS``); the multi-task NPI (``NPI_MULTI``) scored on addit
 embedding started from ``BUBBLESORT``'s), scored on validation arrays of 1 to 8 digits
 and on the test lengths, with the old programs' outputs compared before and after. Seed
 0's multi-task NPI (before the new programs) is saved as ``data/checkpoints/npi-multi``;
-``beyond`` runs the shipped sorting NPI on 80 and 100 digits. Writes JSON (default
-``data/results/npi_sorting.json``); the chapter "NPI: sorting" reads it. Times are wall
-seconds on one thread of a shared 2-core CPU.
+``beyond`` runs the shipped sorting NPI on 80 and 100 digits. ``three`` trains the
+three-task NPI (``NPI_THREE``: addition, sorting, canonicalization) per seed and scores
+each task on its single-task NPI's tests; seed 0's is saved as
+``data/checkpoints/npi-three``; ``canon`` trains the single-task canon NPI
+(``NPI_CANON``, as ``nee-lite train npi-canon``) per seed for the comparison. Writes
+JSON (default ``data/results/npi_sorting.json``); the chapters "NPI: sorting" and "NPI:
+turning a car" read it. Times are wall seconds on one thread of a shared 2-core CPU.
 """
 
 import argparse
@@ -26,16 +30,20 @@ import torch
 
 from nee_lite.ancestors import npi_sort_env as S
 from nee_lite.ancestors.npi import ADDITION_TESTS, random_pairs
+from nee_lite.ancestors.npi_canon import NPI_CANON, canon_table, train_canon_npi
 from nee_lite.ancestors.npi_multi import (
     MAX_VALIDATION,
     NEW_PROGRAM_TRAIN,
     NPI_MULTI,
+    NPI_THREE,
     add_programs,
     execute_addition,
     max_table,
     multi_addition_table,
+    three_task_tables,
     train_multi_npi,
     train_new_programs,
+    train_three_task_npi,
 )
 from nee_lite.ancestors.npi_sort import (
     NPI_SORT,
@@ -194,12 +202,67 @@ def beyond_part(seed: int) -> dict:
     return {"rows": rows, "wall_time_s": round(time.perf_counter() - started, 1)}
 
 
+def three_part(seed: int) -> dict:
+    """The three-task NPI from scratch: wall and CPU seconds, the kept check, and each
+    task's test table."""
+    started, cpu = time.perf_counter(), time.process_time()
+    model, result, checks = train_three_task_npi(NPI_THREE.with_seed(seed), False)
+    seconds = round(time.perf_counter() - started, 1)
+    cpu_seconds = round(time.process_time() - cpu, 1)
+    if seed == 0:
+        save_checkpoint(
+            model,
+            checkpoint_path("npi-three"),
+            {
+                "task": "npi-three (not a nee-lite task: loaded by the chapter NPI: "
+                "turning a car to its canonical view)",
+                "train": NPI_THREE.train.to_dict(),
+                "seed": seed,
+                "steps": result.steps,
+                "kept_step": checks["kept_step"],
+                "wall_time_s": seconds,
+                "cpu_time_s": cpu_seconds,
+                "device": "cpu",
+                "threads": torch.get_num_threads(),
+                "data": {
+                    "addition": "the traces of npi-add's 3,000 additions",
+                    "sorting": "the traces of npi-sort's 1,000 arrays of 1 to 8 digits",
+                    "canon": "the planner's traces from every start pose of "
+                    "npi-canon's 64 training car models",
+                },
+                "command": "python benchmarks/npi_sorting.py --seeds 0 --parts three",
+            },
+        )
+    return {
+        "train_wall_time_s": seconds,
+        "train_cpu_time_s": cpu_seconds,
+        "kept_step": checks["kept_step"],
+        "validation": checks["validation_accuracy"],
+        **three_task_tables(model),
+    }
+
+
+def canon_part(seed: int) -> dict:
+    """The single-task canonicalizing NPI from scratch, scored on every start pose of
+    the 20 test cars."""
+    started, cpu = time.perf_counter(), time.process_time()
+    model, _, checks = train_canon_npi(NPI_CANON.with_seed(seed), False)
+    return {
+        "train_wall_time_s": round(time.perf_counter() - started, 1),
+        "train_cpu_time_s": round(time.process_time() - cpu, 1),
+        "kept_step": checks["kept_step"],
+        "canon": canon_table(model),
+    }
+
+
 PARTS = {
     "npi": npi_part,
     "lstm": lstm_part,
     "multi": multi_part,
     "new": new_part,
     "beyond": beyond_part,
+    "three": three_part,
+    "canon": canon_part,
 }
 
 

@@ -33,6 +33,7 @@ __all__ = [
     "Recipe",
     "train",
     "make_optimizer",
+    "noam_rate",
     "unknown_choice",
 ]
 
@@ -44,6 +45,7 @@ def unknown_choice(what: str, value, choices) -> ValueError:
 
 
 OPTIMIZERS = ("adamw", "sgd")
+SCHEDULES = ("cosine", "noam")
 #: Older names of an optimizer, as cards written before the rename say them: "adam" was
 #: always AdamW.
 OPTIMIZER_ALIASES = {"adam": "adamw"}
@@ -64,8 +66,14 @@ class TrainConfig:
     seed: int = 0
     log_every: int = 50
     optimizer: str = "adamw"  # "adamw" or "sgd" (plain SGD, Learning to Execute's)
+    # "cosine": warm-up then cosine decay; "noam": the transformer paper's rate
+    # lr * noam_d_model^-0.5 * min(step^-0.5, step * warmup_steps^-1.5) (step from 1)
+    schedule: str = "cosine"
+    noam_d_model: int = 16
 
     def __post_init__(self) -> None:
+        if self.schedule not in SCHEDULES:
+            raise unknown_choice("schedule", self.schedule, SCHEDULES)
         self.optimizer = OPTIMIZER_ALIASES.get(self.optimizer, self.optimizer)
         if self.optimizer not in OPTIMIZERS:
             raise ValueError(
@@ -121,10 +129,18 @@ class TrainResult:
         return self.history[-1][key]
 
 
+def noam_rate(step: int, d_model: int, warmup_steps: int) -> float:
+    """The Noam schedule (Vaswani et al. 2017, section 5.3) at ``step`` (counted from
+    1): ``d_model^-0.5 * min(step^-0.5, step * warmup_steps^-1.5)``."""
+    return d_model**-0.5 * min(step**-0.5, step * warmup_steps**-1.5)
+
+
 def make_optimizer(model: nn.Module, config: TrainConfig):
     """AdamW (betas 0.9, 0.98 as in the transformer paper), or plain SGD where
     ``config.optimizer`` says so, with linear warm-up and cosine decay
-    (``min_lr_ratio=1`` and no warm-up: a constant rate)."""
+    (``min_lr_ratio=1`` and no warm-up: a constant rate), or with ``schedule="noam"``
+    the transformer paper's rate (:func:`noam_rate`) times ``config.lr``. Without
+    weight decay AdamW is Adam."""
     if config.optimizer == "sgd":
         optimizer = torch.optim.SGD(
             model.parameters(), lr=config.lr, weight_decay=config.weight_decay
@@ -139,6 +155,8 @@ def make_optimizer(model: nn.Module, config: TrainConfig):
         )
 
     def lr_factor(step: int) -> float:
+        if config.schedule == "noam":
+            return noam_rate(step + 1, config.noam_d_model, config.warmup_steps)
         if step < config.warmup_steps:
             return (step + 1) / config.warmup_steps
         progress = (step - config.warmup_steps) / max(

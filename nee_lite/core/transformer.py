@@ -21,14 +21,15 @@ __all__ = [
     "NORMS",
     "TransformerShape",
     "sinusoidal_positions",
+    "ScoreMLP",
     "Attention",
     "Block",
     "blocks",
     "attention_entropy",
 ]
 
-SCORES = ("scaled", "dot", "learned-temperature")
-NORMS = ("post", "pre", "none")
+SCORES = ("scaled", "dot", "learned-temperature", "mlp-symmetric")
+NORMS = ("post", "pre", "none", "paper")
 
 
 @dataclass
@@ -44,6 +45,11 @@ class TransformerShape:
     ff: int = 64
     score: str = "learned-temperature"
     norm: str = "none"
+    # the NEE authors' switches (see nee_lite.engines.paper_engine); the defaults are
+    # the book's and leave every shipped model as it was
+    shared_qkv: bool = False  # queries, keys and values from one projection
+    dropout: float = 0.0  # on each sublayer's output before its residual
+    score_hidden: int = 16  # hidden width of the "mlp-symmetric" scoring MLP
 
 
 def sinusoidal_positions(length: int, d_model: int) -> torch.Tensor:
@@ -59,6 +65,34 @@ def sinusoidal_positions(length: int, d_model: int) -> torch.Tensor:
     return table
 
 
+class ScoreMLP(nn.Module):
+    """The NEE authors' attention score: ``g([q; k]) + g([k; q])`` with ``g`` an MLP
+    (one hidden ReLU layer), symmetric in ``q`` and ``k`` and without scaling.
+
+    ``g``'s first layer splits into a query part ``A`` and a key part ``B``, so the
+    ``(queries, keys, 2 d)`` concatenation is never built: ``g([q; k]) = w . relu(A q
+    + B k + b) + c``. Only the ``(queries, keys, hidden)`` pre-activations are.
+    """
+
+    def __init__(self, d_model: int, hidden: int = 16):
+        super().__init__()
+        self.first = nn.Linear(2 * d_model, hidden)
+        self.second = nn.Linear(hidden, 1)
+        self.d_model = d_model
+
+    def half(self, a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+        """``g([a_i; b_j])`` for every pair: ``(batch, len a, len b)``."""
+        weight = self.first.weight
+        left = a @ weight[:, : self.d_model].T  # (batch, len a, hidden)
+        right = b @ weight[:, self.d_model :].T + self.first.bias
+        hidden = F.relu(left[:, :, None, :] + right[:, None, :, :])
+        return hidden @ self.second.weight[0] + self.second.bias[0]
+
+    def forward(self, queries: torch.Tensor, keys: torch.Tensor) -> torch.Tensor:
+        """Logits ``(batch, queries, keys)``: ``g([q; k]) + g([k; q])``."""
+        return self.half(queries, keys) + self.half(keys, queries).transpose(1, 2)
+
+
 class Attention(nn.Module):
     """Single-head attention returning its output and its log-weights.
 
@@ -68,27 +102,46 @@ class Attention(nn.Module):
     * ``"dot"``: ``q.k`` without the scaling;
     * ``"learned-temperature"``: ``q.k * exp(t) / sqrt(d)`` with ``t`` learned, starting
       as plain ``q.k``. It lets the model make its attention as sharp as exactness on
-      long lists needs.
+      long lists needs;
+    * ``"mlp-symmetric"``: the NEE authors' :class:`ScoreMLP`, passed in as ``scorer``
+      so that every attention of a model shares one.
 
-    ``hide`` is a ``(batch, keys)`` boolean tensor, True where a key may not be attended
-    to.
+    ``shared_qkv``: queries, keys and values from one projection (the authors').
+    ``hide`` is a ``(batch, keys)`` boolean tensor, True where a key may not be
+    attended to.
     """
 
-    def __init__(self, d_model: int, score: str = "scaled"):
+    def __init__(
+        self,
+        d_model: int,
+        score: str = "scaled",
+        shared_qkv: bool = False,
+        scorer: ScoreMLP | None = None,
+    ):
         super().__init__()
         if score not in SCORES:
             raise ValueError(
                 f"unknown attention score {score!r}: choose one of {', '.join(SCORES)}"
             )
-        self.query, self.key, self.value, self.out = (
-            nn.Linear(d_model, d_model) for _ in range(4)
-        )
+        if shared_qkv:
+            self.query = nn.Linear(d_model, d_model)
+            self.key = self.value = self.query
+            self.out = nn.Linear(d_model, d_model)
+        else:
+            self.query, self.key, self.value, self.out = (
+                nn.Linear(d_model, d_model) for _ in range(4)
+            )
         self.score, self.d_model = score, d_model
         if score == "learned-temperature":
             self.log_temperature = nn.Parameter(torch.tensor(0.5 * math.log(d_model)))
+        if score == "mlp-symmetric":
+            self.scorer = scorer if scorer is not None else ScoreMLP(d_model)
 
     def forward(self, queries, keys_values, hide=None, causal: bool = False):
-        logits = self.query(queries) @ self.key(keys_values).transpose(1, 2)
+        if self.score == "mlp-symmetric":
+            logits = self.scorer(self.query(queries), self.key(keys_values))
+        else:
+            logits = self.query(queries) @ self.key(keys_values).transpose(1, 2)
         if self.score == "scaled":
             logits = logits / math.sqrt(self.d_model)
         elif self.score == "learned-temperature":
@@ -110,17 +163,30 @@ class Block(nn.Module):
     residual.
 
     ``norm``: ``"post"`` is ``LayerNorm(x + f(x))`` (the original transformer),
-    ``"pre"`` is ``x + f(LayerNorm(x))``, ``"none"`` is plain ``x + f(x)``.
+    ``"pre"`` is ``x + f(LayerNorm(x))``, ``"none"`` is plain ``x + f(x)``, ``"paper"``
+    is the NEE authors' ``LayerNorm(1.5 x + 0.5 f(x))``. ``dropout`` acts on ``f(x)``;
+    ``shared_qkv`` and ``scorer`` go to :class:`Attention`.
     """
 
     def __init__(
-        self, d_model: int, ff: int, score: str, cross: bool = False, norm: str = "post"
+        self,
+        d_model: int,
+        ff: int,
+        score: str,
+        cross: bool = False,
+        norm: str = "post",
+        shared_qkv: bool = False,
+        dropout: float = 0.0,
+        scorer: ScoreMLP | None = None,
     ):
         super().__init__()
         if norm not in NORMS:
             raise ValueError(f"unknown norm {norm!r}: choose one of {', '.join(NORMS)}")
-        self.self_attention = Attention(d_model, score)
-        self.cross_attention = Attention(d_model, score) if cross else None
+        self.self_attention = Attention(d_model, score, shared_qkv, scorer)
+        self.cross_attention = (
+            Attention(d_model, score, shared_qkv, scorer) if cross else None
+        )
+        self.dropout = nn.Dropout(dropout) if dropout > 0 else None
         self.feed_forward = nn.Sequential(
             nn.Linear(d_model, ff), nn.ReLU(), nn.Linear(ff, d_model)
         )
@@ -130,6 +196,14 @@ class Block(nn.Module):
         )
 
     def residual(self, index: int, x, sublayer):
+        if self.dropout is not None:
+            inner = sublayer
+
+            def sublayer(h):
+                return self.dropout(inner(h))
+
+        if self.norm == "paper":
+            return self.norms[index](1.5 * x + 0.5 * sublayer(x))
         if self.norm == "post":
             return self.norms[index](x + sublayer(x))
         if self.norm == "pre":
@@ -159,11 +233,28 @@ class Block(nn.Module):
         ), cross_log_weights
 
 
-def blocks(shape: TransformerShape, layers: int, cross: bool = False) -> nn.ModuleList:
+def blocks(
+    shape: TransformerShape,
+    layers: int,
+    cross: bool = False,
+    scorer: ScoreMLP | None = None,
+) -> nn.ModuleList:
     """``layers`` blocks of ``shape``: an encoder's, or with ``cross`` (cross-attention)
-    a decoder's."""
+    a decoder's. ``scorer``: the one :class:`ScoreMLP` every block shares (score
+    ``"mlp-symmetric"``; made here if not given)."""
+    if shape.score == "mlp-symmetric" and scorer is None:
+        scorer = ScoreMLP(shape.d_model, shape.score_hidden)
     return nn.ModuleList(
-        Block(shape.d_model, shape.ff, shape.score, cross=cross, norm=shape.norm)
+        Block(
+            shape.d_model,
+            shape.ff,
+            shape.score,
+            cross=cross,
+            norm=shape.norm,
+            shared_qkv=shape.shared_qkv,
+            dropout=shape.dropout,
+            scorer=scorer,
+        )
         for _ in range(layers)
     )
 

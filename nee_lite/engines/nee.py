@@ -31,7 +31,12 @@ from ..core.checkpoints import Model
 from ..core.embedding import BitEmbedding
 from ..core.encoding import NumberCodec
 from ..core.training import TrainConfig, TrainResult, train
-from ..core.transformer import TransformerShape, blocks, sinusoidal_positions
+from ..core.transformer import (
+    ScoreMLP,
+    TransformerShape,
+    blocks,
+    sinusoidal_positions,
+)
 
 __all__ = [
     "NEEConfig",
@@ -58,6 +63,7 @@ class NEEConfig(TransformerShape):
     # sinusoidal positional encodings (an ablation: they break length generalization)
     positional: bool = False
     mask_filters: int = 8
+    mask_dropout: float = 0.0  # dropout after the mask network's ReLU (the authors')
 
 
 class NEE(Model):
@@ -69,8 +75,14 @@ class NEE(Model):
         self.embedding = BitEmbedding(
             self.codec, config.d_model, scale=True
         )  # emb(x) = sqrt(d) sum_i x_i v_i
-        self.encoder = blocks(config, config.encoder_layers)
-        self.decoder = blocks(config, config.decoder_layers, cross=True)
+        # score "mlp-symmetric": one scoring MLP shared by every attention block
+        scorer = (
+            ScoreMLP(config.d_model, config.score_hidden)
+            if config.score == "mlp-symmetric"
+            else None
+        )
+        self.encoder = blocks(config, config.encoder_layers, scorer=scorer)
+        self.decoder = blocks(config, config.decoder_layers, cross=True, scorer=scorer)
         self.value_head = nn.Linear(config.d_model, self.codec.width)
 
     def embed(self, bits: torch.Tensor) -> torch.Tensor:
@@ -125,10 +137,11 @@ class MaskNetwork(nn.Module):
     position of any length.
     """
 
-    def __init__(self, filters: int = 8):
+    def __init__(self, filters: int = 8, dropout: float = 0.0):
         super().__init__()
         self.conv = nn.Conv1d(2, filters, kernel_size=3, padding=1)
         self.readout = nn.Conv1d(filters, 1, kernel_size=1)
+        self.dropout = nn.Dropout(dropout) if dropout > 0 else None
 
     def forward(
         self, mask: torch.Tensor, pointer_one_hot: torch.Tensor
@@ -137,7 +150,10 @@ class MaskNetwork(nn.Module):
         channels = torch.stack(
             [2 * mask.float() - 1, 2 * pointer_one_hot.float() - 1], dim=1
         )
-        return self.readout(F.relu(self.conv(channels)))[:, 0]
+        hidden = F.relu(self.conv(channels))
+        if self.dropout is not None:
+            hidden = self.dropout(hidden)
+        return self.readout(hidden)[:, 0]
 
 
 # -----------------------------------------------------------------------------------
@@ -225,6 +241,7 @@ def train_mask_network(
     progress: bool = False,
     rule=hide_pointed,
     device="cpu",
+    dropout: float = 0.0,
 ) -> tuple[MaskNetwork, TrainResult]:
     """Teach the mask network a local ``rule`` (default: "hide what the pointer names")
     on random masks and pointers of one length. A rule that only looks at neighbouring
@@ -232,7 +249,7 @@ def train_mask_network(
     """
     train_config = train_config or MASK_TRAIN
     torch.manual_seed(train_config.seed)
-    network = MaskNetwork(filters)
+    network = MaskNetwork(filters, dropout)
 
     def make_batch(generator, device):
         size = train_config.batch_size
@@ -295,7 +312,7 @@ class MaskedEngine(Model):
     def __init__(self, config: NEEConfig = NEEConfig()):
         super().__init__(config)
         self.engine = NEE(config)
-        self.mask_network = MaskNetwork(config.mask_filters)
+        self.mask_network = MaskNetwork(config.mask_filters, config.mask_dropout)
 
 
 def train_masked_engine(
@@ -338,7 +355,11 @@ def train_masked_engine(
         seed=train_config.seed,
     )
     mask_network, mask_result = train_mask_network(
-        config.mask_filters, mask_config, rule=rule, device=device
+        config.mask_filters,
+        mask_config,
+        rule=rule,
+        device=device,
+        dropout=config.mask_dropout,
     )
     model = model_class(config).to(device)
     model.engine.load_state_dict(engine.state_dict())
