@@ -42,29 +42,19 @@ from pathlib import Path
 from nee_lite.core.checkpoints import data_dir
 from nee_lite.core.device import tune_cpu
 from nee_lite.engines.lists import (
-    all_equal_lists,
-    descending_lists,
-    duplicate_lists,
-    near_tie_lists,
+    FAMILIES,
+    FAMILY_TEST_SEED,
+    family_table,
     paper_test_lists,
     table_scores,
-    zero_and_255_lists,
 )
 from nee_lite.engines.paper_engine import PAPER_ENGINE, paper_budget
 from nee_lite.engines.selection_sort import SELECTION_SORT, train_selection_sort_nee
 from nee_lite.results.store import benchmark_environment
 
-TEST_SEED = 777
+TEST_SEED = FAMILY_TEST_SEED
 VALIDATION_SEED = 555  # validation lists of 8 numbers (the training length)
 VALIDATION_LISTS = 300
-FAMILIES = {
-    "paper": paper_test_lists,
-    "duplicates": duplicate_lists,
-    "all-equal": all_equal_lists,
-    "near-ties": near_tie_lists,
-    "only 0 and 255": zero_and_255_lists,
-    "descending": descending_lists,
-}
 EXACT_UP_TO = 100  # every list exact up to this length ...
 LONG_BAR = 0.99  # ... and at least this share of lists exact above it
 TRAIN_BAR_S = 300  # each seed trained within 5 minutes
@@ -134,30 +124,6 @@ def validation_exact(model) -> float:
 def architecture_key(run: dict) -> tuple:
     """What tells one architecture's runs from another's."""
     return (run.get("engine", "book"), run.get("switch", ""), run["encoder_layers"])
-
-
-def evaluate(model, lengths, count, families) -> list[dict]:
-    """Closed-loop scores of ``model`` per family and length (lists in chunks of
-    100); ``count``: lists per family, one number or one per length.
-    """
-    rows = []
-    counts = count if isinstance(count, list) else [count] * len(lengths)
-    for length, count in zip(lengths, counts):
-        for name in families:
-            lists = FAMILIES[name](length, count=count, seed=TEST_SEED)
-            started = time.perf_counter()
-            outputs = []
-            for start in range(0, len(lists), 100):
-                outputs += model.execute(lists[start : start + 100]).outputs
-            rows.append(
-                {
-                    "family": name,
-                    "length": length,
-                    **table_scores(outputs, lists.tolist()),
-                    "seconds": round(time.perf_counter() - started, 1),
-                }
-            )
-    return rows
 
 
 def summarize(runs: list[dict]) -> list[dict]:
@@ -289,7 +255,7 @@ def main() -> None:
             )
             started = time.perf_counter()
             validation = validation_exact(model)
-            accuracy = evaluate(model, args.lengths, lists, args.families)
+            accuracy = family_table(model, args.lengths, lists, args.families)
             runs.append(
                 {
                     **labels,

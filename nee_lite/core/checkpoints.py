@@ -60,6 +60,7 @@ MODEL_MODULES: dict[str, str] = {
     "NPI": "nee_lite.ancestors.npi",
     "ProgramNPI": "nee_lite.ancestors.npi_sort",
     "CanonSeq2Seq": "nee_lite.ancestors.npi_canon",
+    "GNNProcessor": "nee_lite.graphs.gnn",
 }
 
 

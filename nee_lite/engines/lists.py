@@ -12,6 +12,7 @@ long and the rest of the list is random.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 import torch
@@ -33,6 +34,9 @@ __all__ = [
     "table_scores",
     "sorting_table",
     "card_sorting_table",
+    "FAMILIES",
+    "FAMILY_TEST_SEED",
+    "family_table",
 ]
 
 PROGRESSION_CAP = 60  # longest arithmetic progression in a test list
@@ -325,3 +329,39 @@ def card_sorting_table(model, quick: bool = False) -> list[dict]:
         if quick
         else sorting_table(model)
     )
+
+
+#: The hard list families a sorter is tested on over seeds (fresh lists, drawn with
+#: :data:`FAMILY_TEST_SEED`, never used in training).
+FAMILIES = {
+    "paper": paper_test_lists,
+    "duplicates": duplicate_lists,
+    "all-equal": all_equal_lists,
+    "near-ties": near_tie_lists,
+    "only 0 and 255": zero_and_255_lists,
+    "descending": descending_lists,
+}
+FAMILY_TEST_SEED = 777
+
+
+def family_table(model, lengths, count, families=tuple(FAMILIES)) -> list[dict]:
+    """Closed-loop scores of a sorter per family and length (lists in chunks of 100);
+    ``count``: lists per family, one number or one per length."""
+    rows = []
+    counts = count if isinstance(count, list) else [count] * len(lengths)
+    for length, count in zip(lengths, counts):
+        for name in families:
+            lists = FAMILIES[name](length, count=count, seed=FAMILY_TEST_SEED)
+            started = time.perf_counter()
+            outputs = []
+            for start in range(0, len(lists), 100):
+                outputs += model.execute(lists[start : start + 100]).outputs
+            rows.append(
+                {
+                    "family": name,
+                    "length": length,
+                    **table_scores(outputs, lists.tolist()),
+                    "seconds": round(time.perf_counter() - started, 1),
+                }
+            )
+    return rows

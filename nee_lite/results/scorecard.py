@@ -29,6 +29,7 @@ from ..ancestors.lte import LTE_ADD, LTE_PROGRAMS
 from ..ancestors.npi import NPI_ADD
 from ..ancestors.npi_sort import NPI_SORT
 from ..engines.arithmetic import PAPER_COUNTS
+from .headlines import HEADLINES
 from .paper import CLRS, PAPER, Reference
 
 __all__ = [
@@ -144,12 +145,42 @@ def _graph_lines(chapter: str, entry: str, name: str, clrs: str) -> list[Scoreca
     ]
 
 
+def _other_road_lines() -> list[ScorecardLine]:
+    """The NEE and our GNN on the book's graphs and on CLRS-30's (chapter "The other
+    road"): CLRS's per-node pointer measure beside Triplet-GMPNN's."""
+    lines = []
+    for task, name, clrs in _ALGORITHMS:
+        where = {
+            "NEE, 200 nodes, 1,000 graphs": (task, "book graphs, 1,000 per size", 200),
+            "NEE 16-bit, CLRS-30 graphs": (task, _CLRS_16, None),
+            "GNN, 100 nodes": (f"gnn-{task}", "book graphs (stored)", 100),
+            "GNN, CLRS-30 graphs": (
+                f"gnn-{task}",
+                "CLRS-30 graphs, real-weight answers",
+                None,
+            ),
+        }
+        for label, (row_task, test, size) in where.items():
+            match = {"task": row_task, "test": test, **({"size": size} if size else {})}
+            entry = "gnn" if row_task.startswith("gnn") else "clrs-graphs"
+            clrs_line = CLRS[clrs] if size is None else None
+            lines.append(
+                ScorecardLine(_GNN, f"{name}: {label}", entry, match, clrs=clrs_line)
+            )
+    return lines
+
+
+_ALGORITHMS = (("dijkstra", "shortest paths", "dijkstra"), ("prim", "MST", "mst-prim"))
+_CLRS_16 = "CLRS-30 graphs, 16-bit weights, real-weight answers"
+
+
 _NPI_DIGITS, _LTE_ADD, _LTE = (
     NPI_ADD.data.max_digits,
     LTE_ADD.data.task,
     LTE_PROGRAMS.data.task,
 )
 _BITS = "Numbers as bits"
+_GNN = "The other road: graph neural networks"
 _MIN = {
     "per_element": None
 }  # held-out numbers: the row's exact_match (seen numbers: seen_exact_match)
@@ -275,6 +306,14 @@ LINES: list[ScorecardLine] = [
         )
         for n in (8, 16, 32, 60)
     ],
+    *_other_road_lines(),
+    ScorecardLine(
+        "Conditional masking",
+        "selection sort, 100 numbers, the authors' engine (1,500 steps)",
+        "paper-engine",
+        {"variant": "paper engine", "family": "paper", "size": 100},
+        paper=PAPER.get(("selection-sort", 100)),
+    ),
     ScorecardLine(
         "NPI: turning a car to its canonical view",
         "NPI canonicalization, all start poses of 20 unseen cars (trained on 64)",
@@ -315,87 +354,12 @@ CHAPTERS = {
     "Dijkstra": "dijkstra",
     "Prim": "prim",
     "Exact at 16 bits": "wide_numbers",
+    _GNN: "gnn",
     "Neural Programmer-Interpreters": "npi",
     "NPI: sorting": "npi_sorting",
     "NPI: turning a car to its canonical view": "npi_canon",
     "Learning to Execute": "learning_to_execute",
 }
-
-#: The scorecard's one table: per claim the book makes, a sentence saying what is
-#: measured by which engine, and the line of :data:`LINES` that holds the number.
-HEADLINES = [
-    (
-        "The min-of-two NEE, binary numbers, picks the smaller of two 8-bit numbers "
-        "it never saw in training",
-        "shipped min-of-two network, held-out numbers",
-    ),
-    (
-        "A plain seq2seq transformer, trained on lists of at most 8, sorts lists of 8 "
-        "numbers",
-        "seq2seq transformer, one-hot, 8 numbers",
-    ),
-    (
-        "The same seq2seq transformer sorts lists of 100 numbers",
-        "seq2seq transformer, one-hot, 100 numbers",
-    ),
-    (
-        "The selection-sort NEE, trained on lists of at most 8, sorts the paper's "
-        "lists of 100 numbers",
-        "selection sort, 100 numbers (paper's test lists)",
-    ),
-    (
-        "The selection-sort NEE sorts lists of 200 numbers",
-        "selection sort, 200 numbers (paper's test lists)",
-    ),
-    (
-        "Merge sort composed from the merge NEE sorts the paper's lists of 100 numbers",
-        "merge sort, 100 numbers (paper's test lists)",
-    ),
-    (
-        "The add NEE adds pairs of 8-bit numbers held out of training (about 1 in 10 "
-        "unseen in either order: most are b + a of a training a + b)",
-        "8-bit addition, unseen pairs",
-    ),
-    (
-        "The add NEE with only 64 of the 256 numbers allowed in training adds pairs "
-        "holding the others",
-        "Table 2: 64 numbers allowed, single engines",
-    ),
-    (
-        "The multiply NEE multiplies pairs of 12-bit numbers held out of training "
-        "(about 1 in 10 unseen in either order)",
-        "12-bit multiplication, unseen pairs, single engines from 3 seeds",
-    ),
-    (
-        "Dijkstra composed from the find-min and add NEEs finds every shortest "
-        "distance in graphs of 100 nodes",
-        "shortest paths, graphs of 100 nodes",
-    ),
-    (
-        "Prim composed from the find-min NEE builds the minimum spanning tree of "
-        "graphs of 100 nodes",
-        "minimum spanning tree, graphs of 100 nodes",
-    ),
-    (
-        "The Neural Programmer-Interpreter, trained on at most 5 digits, adds numbers "
-        "of 1,000 digits",
-        "NPI addition, 1000 digits (trained on at most 5)",
-    ),
-    (
-        "The NPI's bubble sort, trained on at most 8 digits, sorts arrays of 60 digits",
-        "NPI bubble sort, 60 digits (trained on at most 8)",
-    ),
-    (
-        "The NPI, trained on 64 rendered cars, turns 20 cars it never saw to the "
-        "canonical view from every start pose",
-        "NPI canonicalization, all start poses of 20 unseen cars (trained on 64)",
-    ),
-    (
-        "The Learning-to-Execute LSTM, trained on 3-digit numbers, adds 4-digit "
-        "numbers",
-        "LSTM addition, 4-digit numbers (trained on at most 3)",
-    ),
-]
 
 
 def headline(rows: list[dict]) -> list[dict]:

@@ -46,6 +46,7 @@ from ..results.paper import PAPER
 from ..results.store import (
     summarize_seeds,
 )
+from .comparisons import clrs_graphs_table, gnn_table, paper_engine_table
 from .registry import TASKS, graph_engines, train_task
 from .runs import QUICK_STEPS, Experiment, ReproduceOptions, checkpoint_record
 
@@ -448,6 +449,27 @@ EXPERIMENTS = {
             "number of training car models (1 to 64), 3 seeds",
             "npi_canon",
             npi_canon_comparison,
+        ),
+        Experiment(
+            "paper-engine",
+            "the NEE authors' own engine (6 + 6 layers, MLP score, their residual, "
+            "dropout, Noam) on six list families, every seed's own engine",
+            "conditional_masking",
+            paper_engine_table,
+        ),
+        Experiment(
+            "clrs-graphs",
+            "the shipped Dijkstra and Prim engines on 1,000 CLRS-30-style graphs of 64 "
+            "nodes and on 1,000 of the book's graphs per size, 25 to 200 nodes",
+            "gnn",
+            clrs_graphs_table,
+        ),
+        Experiment(
+            "gnn",
+            "a CLRS-style graph network (encode-process-decode, max-aggregation MPNN, "
+            "hints at every step) on the NEE's 8-node traces, 3 seeds per algorithm",
+            "gnn",
+            gnn_table,
         ),
     )
 }
