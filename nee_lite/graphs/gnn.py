@@ -45,8 +45,19 @@ from .clrs_graphs import clrs_graphs, clrs_sample, pointer_score, real_pointers
 from .data import MAX_VALUE, WeightedGraph, graph_specs, graph_test_set, make_graph
 from .graph_min import GraphMinData, random_small_graph
 
-__all__ = ["GNNConfig", "GNNProcessor", "hint_trace", "make_batch", "train_gnn"]
-__all__ += ["predict_parents", "score", "evaluate"]
+__all__ = [
+    "GNNConfig",
+    "GNNProcessor",
+    "hint_trace",
+    "small_graphs",
+    "make_batch",
+    "hint_loss",
+    "train_gnn",
+    "predict_parents",
+    "exact_parents",
+    "score",
+    "evaluate",
+]
 
 RELAX = {
     "dijkstra": lambda d, row: d + row,  # a distance through u
