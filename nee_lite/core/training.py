@@ -81,7 +81,13 @@ class TrainConfig:
             )
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        """The settings as a card records them; the schedule's fields only when the
+        schedule is not the default cosine (cards written before Noam existed stay
+        equal to their recipes)."""
+        settings = asdict(self)
+        if self.schedule == "cosine":
+            del settings["schedule"], settings["noam_d_model"]
+        return settings
 
 
 @dataclass(frozen=True)
