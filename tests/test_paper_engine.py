@@ -55,6 +55,20 @@ def test_the_mlp_score_is_symmetric_and_shared_by_every_block():
     assert all(a.query is a.key is a.value for a in attentions)  # one projection
 
 
+def test_self_attention_with_one_projection_scores_each_pair_once():
+    """With q = k (one projection, self-attention) ``g([k; q])`` is ``g([q; k])``
+    transposed: computed once, the logits are bit for bit the two-half formula's."""
+    torch.manual_seed(0)
+    attention = Attention(16, "mlp-symmetric", shared_qkv=True)
+    x, y = torch.randn(2, 7, 16), torch.randn(2, 3, 16)
+    half = attention.scorer.half
+    for queries, keys in ((x, x), (y, x)):
+        q, k = attention.query(queries), attention.key(keys)
+        both = half(q, k) + half(k, q).transpose(1, 2)
+        _, log_weights = attention(queries, keys)
+        assert torch.equal(log_weights, torch.log_softmax(both, -1))
+
+
 def test_the_paper_residual_is_layernorm_of_1_5_x_plus_0_5_f_x():
     torch.manual_seed(0)
     block = Block(16, 32, "scaled", norm="paper")
@@ -84,6 +98,7 @@ def test_noam_rate_follows_the_formula():
         )
     budget = paper_budget(1500)
     assert budget.warmup_steps == round(1500 * 4000 / PAPER_STEPS) == 160
+    assert PAPER_ENGINE.train.warmup_steps == round(5500 * 4000 / PAPER_STEPS) == 587
 
 
 def test_defaults_keep_the_book_engines_unchanged():

@@ -89,8 +89,13 @@ class ScoreMLP(nn.Module):
         return hidden @ self.second.weight[0] + self.second.bias[0]
 
     def forward(self, queries: torch.Tensor, keys: torch.Tensor) -> torch.Tensor:
-        """Logits ``(batch, queries, keys)``: ``g([q; k]) + g([k; q])``."""
-        return self.half(queries, keys) + self.half(keys, queries).transpose(1, 2)
+        """Logits ``(batch, queries, keys)``: ``g([q; k]) + g([k; q])`` (in
+        self-attention with one projection, ``keys is queries``: then the second half
+        is the first transposed, computed once)."""
+        first = self.half(queries, keys)
+        if keys is queries:
+            return first + first.transpose(1, 2)
+        return first + self.half(keys, queries).transpose(1, 2)
 
 
 class Attention(nn.Module):
@@ -139,7 +144,9 @@ class Attention(nn.Module):
 
     def forward(self, queries, keys_values, hide=None, causal: bool = False):
         if self.score == "mlp-symmetric":
-            logits = self.scorer(self.query(queries), self.key(keys_values))
+            query = self.query(queries)
+            same = self.key is self.query and keys_values is queries
+            logits = self.scorer(query, query if same else self.key(keys_values))
         else:
             logits = self.query(queries) @ self.key(keys_values).transpose(1, 2)
         if self.score == "scaled":
