@@ -7,6 +7,7 @@ from dataclasses import replace
 import pytest
 
 from nee_lite.cli.main import main
+from nee_lite.core.bounds import error_bound_95
 from nee_lite.core.checkpoints import data_dir
 from nee_lite.engines.arithmetic import ADD, TABLE_2
 from nee_lite.results.store import read_results, row_problems, schema_rows
@@ -235,6 +236,12 @@ def test_table_1_trains_every_seed_with_the_shipped_recipes_and_summarizes_over_
             run["exact_match"] for run in runs
         )
         assert row["paper"] == 1.0
+        # every run counts its items; the bound is the worst seed's
+        assert all(run["right"] == round(run["exact_match"] * 4) for run in runs)
+        errors = max(run["items"] - run["right"] for run in runs)
+        assert row["items"] == 4 and row["exact_match_error_bound_95"] == round(
+            error_bound_95(errors, 4), 6
+        )
     for seed in entry["per_seed"]:
         assert (
             set(seed["train_s_per_model"]) == {"selection-sort", "merge-sort", "add"}

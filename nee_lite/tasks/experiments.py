@@ -14,6 +14,7 @@ from multiprocessing import get_context
 import torch
 
 from ..ancestors import npi_canon
+from ..core.bounds import error_bound_95
 from ..core.checkpoints import checkpoint_path, load_model
 from ..core.device import tune_cpu
 from ..engines.arithmetic import (
@@ -26,6 +27,7 @@ from ..engines.arithmetic import (
     summarize_heldout,
     table_2_experiment,
 )
+from ..engines.lists import FAMILIES, FAMILY_TEST_SEED, table_scores
 from ..engines.numbers_as_bits import (
     ENCODINGS,
     HELDOUT_TRAIN,
@@ -40,7 +42,7 @@ from ..engines.seq2seq import (
     baseline_variants,
 )
 from ..graphs.composition import evaluation_table
-from ..graphs.data import graph_test_set
+from ..graphs.data import graph_specs, make_graph
 from ..graphs.wide import WIDE_FAMILIES, WIDE_SIZES, wide_graphs_table
 from ..results.paper import PAPER
 from ..results.store import (
@@ -210,6 +212,9 @@ def seq2seq_baselines_table(run: ReproduceOptions) -> dict:
 
 
 TABLE_1_SIZES = (25, 50, 75, 100, 200)  # the paper's 25 to 100, and 200
+TABLE_1_LIST_SIZES = (*TABLE_1_SIZES, 500)  # the sorts also at 500
+TABLE_1_ITEMS = 1000  # test lists or graphs per size: 0 errors bound the rate at 0.3 %
+TABLE_1_GRAPH_SEED = 1  # graph_specs' seed (the graphs_1000 record's)
 TABLE_1_TASKS = (
     "selection-sort",
     "merge-sort",
@@ -227,15 +232,17 @@ def table_1(run: ReproduceOptions) -> dict:
     """The paper's Table 1 over seeds: per seed, train the selection-sort engine, the
     merge engine and the adder with their shipped recipes
     (:func:`~nee_lite.tasks.registry.train_task`, into ``checkpoints/table-1/seed-S``),
-    then measure selection sort and merge sort on the paper's test lists (100 per size,
-    the card's table) and Dijkstra (that seed's find-min engine and adder) and Prim (its
-    find-min engine) on the stored test graphs (100 per size). ``rows``: per task and
-    size, the mean and minimum over seeds, beside the paper's number; ``runs``: every
-    seed's own numbers; ``per_seed``: each seed's times and its engines' own tables
-    (their cards': the sorters on harder lists too, the adder on its training and
-    held-out pairs). Seed 0 is the shipped recipe and seed: on the same CPU kind its
-    checkpoints are the shipped ones, byte for byte (``per_seed[...] ["checkpoints"]``
-    says)."""
+    then measure selection sort and merge sort on 1,000 of the paper's test lists per
+    size (25 to 500, drawn from the family test seed) and Dijkstra (that seed's
+    find-min engine and adder) and Prim (its find-min engine) on 1,000 of the book's
+    test graphs per size (25 to 200, rebuilt from ``graph_specs``' seeds, not stored).
+    ``rows``: per task and size, the mean and minimum over seeds, beside the paper's
+    number, with the items per seed and the 95 % upper bound on the worst seed's
+    whole-output error rate; ``runs``: every seed's own numbers; ``per_seed``: each
+    seed's times and its engines' own tables (their cards': the sorters on harder lists
+    too, the adder on its training and held-out pairs). Seed 0 is the shipped recipe
+    and seed: on the same CPU kind its checkpoints are the shipped ones, byte for byte
+    (``per_seed[...] ["checkpoints"]`` says)."""
     runs, per_seed = [], []
     for seed in run.seeds:
         seed_runs, timing = _table_1_seed(run, seed)
@@ -244,7 +251,13 @@ def table_1(run: ReproduceOptions) -> dict:
     rows = summarize_seeds(runs)
     for row in rows:
         paper = PAPER.get((row["task"], row["size"]))
+        mine = [r for r in runs if (r["task"], r["size"]) == (row["task"], row["size"])]
+        worst = max(mine, key=lambda r: r["items"] - r["right"])
         row.update(
+            items=min(r["items"] for r in mine),
+            exact_match_error_bound_95=round(
+                error_bound_95(worst["items"] - worst["right"], worst["items"]), 6
+            ),
             paper=paper.value if paper else None,
             paper_metric=paper.metric if paper else None,
         )
@@ -256,19 +269,52 @@ def table_1(run: ReproduceOptions) -> dict:
         "train_wall_time_s": round(sum(seed["train_s"] for seed in per_seed), 1),
         "models": len(TABLE_1_TRAINS) * len(run.seeds),
         "paper": "Yan et al. 2020, Table 1 (section 5.1)",
+        "test_sets": {
+            "lists": f"nee_lite.engines.lists.FAMILIES['paper'](n, count="
+            f"{TABLE_1_ITEMS}, seed={FAMILY_TEST_SEED}), n in {TABLE_1_LIST_SIZES}",
+            "graphs": f"nee_lite.graphs.data.graph_specs(sizes={TABLE_1_SIZES}, "
+            f"per_size={TABLE_1_ITEMS}, seed={TABLE_1_GRAPH_SEED}) rebuilt by "
+            "make_graph (not stored)",
+        },
         "metrics": {
             "per_element": "sorting: per position of the sorted list; graphs: per "
             "node (its distance, "
             "or its parent in the tree)",
             "exact_match": "the whole sorted list, or every distance / the exact tree "
             "of the graph",
+            "exact_match_error_bound_95": "one-sided 95 % upper bound (Clopper-"
+            "Pearson) on the whole-output error rate of the seed with the most "
+            "errors",
         },
     }
 
 
+def _table_1_sets(quick: bool) -> tuple[dict, dict]:
+    """The lists (size -> lists) and the graphs (algorithm -> size -> graphs) every
+    seed of Table 1 is measured on (``quick``: a few at 25)."""
+    count = 4 if quick else TABLE_1_ITEMS
+    lists = {
+        n: FAMILIES["paper"](n, count=count, seed=FAMILY_TEST_SEED)
+        for n in ((25,) if quick else TABLE_1_LIST_SIZES)
+    }
+    specs = graph_specs(
+        sizes=(25,) if quick else TABLE_1_SIZES,
+        per_size=count,
+        seed=TABLE_1_GRAPH_SEED,
+    )
+    graphs = {
+        algorithm: {
+            n: [make_graph(spec, algorithm) for spec in specs if spec["n"] == n]
+            for n in dict.fromkeys(spec["n"] for spec in specs)
+        }
+        for algorithm in ("dijkstra", "prim")
+    }
+    return lists, graphs
+
+
 def _table_1_seed(run: ReproduceOptions, seed: int) -> tuple[list[dict], dict]:
-    """One seed of Table 1: its rows (task, size, per element, exact match) and its
-    times and checkpoints."""
+    """One seed of Table 1: its rows (task, size, per element, exact match, items and
+    how many were right) and its times and checkpoints."""
     folder = run.checkpoints / "table-1" / f"seed-{seed}"
     started, train, rows, checkpoints, tables = time.perf_counter(), {}, [], {}, {}
     for name in TABLE_1_TRAINS:
@@ -287,25 +333,34 @@ def _table_1_seed(run: ReproduceOptions, seed: int) -> tuple[list[dict], dict]:
         # only seed 0 is the shipped recipe's seed: the others differ from it on purpose
         if seed != 0:
             checkpoints[name].pop("identical_to_shipped", None)
-        rows += [
-            {
-                "seed": seed,
-                "task": name,
-                "size": row["length"],
-                "per_element": row["per_element"],
-                "exact_match": row["exact_match"],
-            }
-            for row in card["accuracy"]
-            if row.get("test") == "paper" and row.get("length") in TABLE_1_SIZES
-        ]
-    sizes = (25,) if run.quick else TABLE_1_SIZES
+    lists, graphs = _table_1_sets(run.quick)
+    for name in ("selection-sort", "merge-sort"):
+        model = load_model(folder / name)
+        for n, batch in lists.items():
+            outputs = [
+                answer
+                for start in range(0, len(batch), 100)
+                for answer in model.execute(batch[start : start + 100]).outputs
+            ]
+            score = table_scores(outputs, batch.tolist())
+            rows.append(
+                {
+                    "seed": seed,
+                    "task": name,
+                    "size": n,
+                    "per_element": score["per_element"],
+                    "exact_match": score["exact_match"],
+                    "items": len(batch),
+                    "right": round(score["exact_match"] * len(batch)),
+                }
+            )
     for algorithm in ("dijkstra", "prim"):
-        graphs = graph_test_set(algorithm, sizes)
-        if run.quick:
-            graphs = {size: found[:4] for size, found in graphs.items()}
         for row in evaluation_table(
-            algorithm, *graph_engines(folder / algorithm, algorithm), test_set=graphs
+            algorithm,
+            *graph_engines(folder / algorithm, algorithm),
+            test_set=graphs[algorithm],
         ):
+            items = len(graphs[algorithm][row["nodes"]])
             rows.append(
                 {
                     "seed": seed,
@@ -313,6 +368,8 @@ def _table_1_seed(run: ReproduceOptions, seed: int) -> tuple[list[dict], dict]:
                     "size": row["nodes"],
                     "per_element": row["per_node"],
                     "exact_match": row["per_graph"],
+                    "items": items,
+                    "right": round(row["per_graph"] * items),
                     **({"is_mst": row["is_mst"]} if algorithm == "prim" else {}),
                 }
             )
