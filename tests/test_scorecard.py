@@ -6,6 +6,7 @@ import json
 import pytest
 
 from nee_lite import NumberCodec
+from nee_lite.core.bounds import error_bound_95
 from nee_lite.engines.arithmetic import heldout_split
 from nee_lite.results.paper import CLRS, PAPER
 from nee_lite.results.scorecard import (
@@ -47,10 +48,15 @@ def table_1_entry():
         }
         for seed in range(5)
     ]
+    rows = summarize_seeds(runs)
+    for row in rows:  # seed 3 gets 30 of 1,000 wrong
+        row.update(
+            items=1000, exact_match_error_bound_95=round(error_bound_95(30, 1000), 6)
+        )
     return {
         "status": "measured",
         "quick": False,
-        "rows": summarize_seeds(runs),
+        "rows": rows,
         "runs": runs,
         "seeds": [0, 1, 2, 3, 4],
         "per_seed": per_seed,
@@ -127,6 +133,11 @@ def test_ours_come_from_the_file_and_missing_entries_say_so():
     assert (
         hundred["ours"]["mean"] == pytest.approx(0.994)
         and hundred["ours"]["scope"] == "min of 5 seeds"
+    )
+    bound = hundred["ours"]["error_bound_95"]  # 30 errors in 1,000: at most 4.0 %
+    assert hundred["ours"]["items"] == 1000 and 0.03 < bound < 0.045
+    assert f"error ≤ {100 * bound:.2f} % (95 % bound, 1,000 items)" in render_html(
+        scorecard(fake_results())
     )
     assert (
         hundred["paper"] is PAPER[("selection-sort", 100)] and hundred["clrs"] is None
@@ -222,6 +233,8 @@ def test_table_1_shows_mean_and_minimum_over_seeds_beside_the_paper():
     assert (
         html.count("<td>100.00</td>") == 4 * 4 and html.count("<td>—</td>") == 4
     )  # the paper stops at 100
+    bound = 100 * error_bound_95(30, 1000)
+    assert html.count(f"<td>{bound:.2f} % (1,000)</td>") == 4 * 5
     times = table_1_times_html(table_1_entry())
     assert (
         "<td>mean</td><td>30</td><td>30</td><td>32</td><td>92</td><td>60</td>" in times
@@ -387,7 +400,8 @@ def test_size_series_draws_each_headline_claim_against_the_size_tested():
     series = size_series(rows, LINES, HEADLINES)
     by_chapter = {one["chapter"]: one for one in series}
     masking = by_chapter["Conditional masking"]
-    assert masking["sizes"] == [25, 50, 75, 100, 200] and masking["unit"] == "size"
+    assert masking["sizes"] == [25, 50, 75, 100, 200, 500] and masking["unit"] == "size"
+    assert masking["exact"][5] is None  # this file has no lists of 500
     assert masking["rows"] == {4: 100, 5: 200}  # the headline table's rows
     assert masking["exact"][3] == 0.97 and masking["per_element"][3] == 0.999
     assert masking["paper"][3] is PAPER[("selection-sort", 100)]

@@ -551,7 +551,7 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", default="0,1,2")
     parser.add_argument("--algorithms", default="dijkstra,prim")
-    parser.add_argument("--counts", default="25:1000,50:1000,100:1000,200:200")
+    parser.add_argument("--counts", default="25:1000,50:1000,100:1000,200:1000")
     parser.add_argument("--clrs-count", type=int, default=1000)
     parser.add_argument("--candidate", default="h64-neighbours-cosine-clip")
     parser.add_argument("--steps", type=int, default=TrainSettings.steps)

@@ -29,6 +29,7 @@ from ..ancestors.lte import LTE_ADD, LTE_PROGRAMS
 from ..ancestors.npi import NPI_ADD
 from ..ancestors.npi_sort import NPI_SORT
 from ..engines.arithmetic import PAPER_COUNTS
+from ..engines.paper_engine import PAPER_ENGINE
 from .headlines import HEADLINES
 from .paper import CLRS, PAPER, Reference
 
@@ -92,7 +93,7 @@ def _sorting_lines(chapter: str, entry: str, name: str) -> list[ScorecardLine]:
     stands on these lines."""
     lines = [
         _table_1_line(chapter, f"{name}, {n} numbers (paper's test lists)", entry, n)
-        for n in SIZES
+        for n in (*SIZES, 500)
     ]
     lines += [
         ScorecardLine(
@@ -153,7 +154,11 @@ def _other_road_lines() -> list[ScorecardLine]:
         where = {
             "NEE, 200 nodes, 1,000 graphs": (task, "book graphs, 1,000 per size", 200),
             "NEE 16-bit, CLRS-30 graphs": (task, _CLRS_16, None),
-            "GNN, 100 nodes": (f"gnn-{task}", "book graphs (stored)", 100),
+            "GNN, 200 nodes, 1,000 graphs": (
+                f"gnn-{task}",
+                "book graphs, 1000 generated",
+                200,
+            ),
             "GNN, CLRS-30 graphs": (
                 f"gnn-{task}",
                 "CLRS-30 graphs, real-weight answers",
@@ -309,7 +314,8 @@ LINES: list[ScorecardLine] = [
     *_other_road_lines(),
     ScorecardLine(
         "Conditional masking",
-        "selection sort, 100 numbers, the authors' engine (1,500 steps)",
+        "selection sort, 100 numbers, the authors' engine "
+        f"({PAPER_ENGINE.train.steps:,} steps)",
         "paper-engine",
         {"variant": "paper engine", "family": "paper", "size": 100},
         paper=PAPER.get(("selection-sort", 100)),
@@ -523,6 +529,9 @@ def _measure(line: ScorecardLine, entry: dict | None) -> dict:
     if "seeds" in worst:
         measured["mean"] = _value(worst, line.exact, "mean")
         measured["per_element_mean"] = _value(worst, line.per_element, "mean")
+    if worst.get("exact_match_error_bound_95") is not None and worst.get("items"):
+        measured["error_bound_95"] = worst["exact_match_error_bound_95"]
+        measured["items"] = worst["items"]
     return measured
 
 
@@ -584,6 +593,11 @@ def _ours_exact(ours: dict) -> str:
         text += f" (mean {_percent(ours['mean'])})"
     if ours.get("rows", 1) > 1:
         text += f" (worst of {ours['rows']})"
+    if ours.get("error_bound_95") is not None:
+        text += (
+            f"; error ≤ {_percent(ours['error_bound_95'])} (95 % bound, "
+            f"{ours['items']:,} items)"
+        )
     return text + (
         " *(quick smoke test)*" if ours["status"] == "quick smoke test" else ""
     )

@@ -11,8 +11,8 @@ The book's numbers come from two kinds of work, and this module runs both:
   (:data:`EXPERIMENTS`): the held-out tables of chapter "Numbers as bits", the paper's
   Table 2 (chapter "Learning arithmetic") and the paper's Table 1 over seeds
   (``table-1``: per seed of ``--seeds``, default 0 to 4, the selection-sort, merge and
-  add engines, then sorting, shortest paths and spanning trees at 25 to 200 numbers or
-  nodes).
+  add engines, then sorting 1,000 lists per size of 25 to 500 numbers, and shortest
+  paths and spanning trees on 1,000 graphs per size of 25 to 200 nodes).
 
 ``--shipped`` trains nothing: it measures the shipped checkpoints of the tasks named, as
 ``nee-lite evaluate`` does, for the models too slow to retrain in a reproduce run (the
