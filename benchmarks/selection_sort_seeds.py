@@ -48,7 +48,12 @@ from nee_lite.engines.lists import (
     paper_test_lists,
     table_scores,
 )
-from nee_lite.engines.paper_engine import PAPER_ENGINE, paper_budget
+from nee_lite.engines.paper_engine import (
+    PAPER_ENGINE,
+    SWITCHES,
+    paper_budget,
+    switched,
+)
 from nee_lite.engines.selection_sort import SELECTION_SORT, train_selection_sort_nee
 from nee_lite.results.store import benchmark_environment
 
@@ -58,16 +63,6 @@ VALIDATION_LISTS = 300
 EXACT_UP_TO = 100  # every list exact up to this length ...
 LONG_BAR = 0.99  # ... and at least this share of lists exact above it
 TRAIN_BAR_S = 300  # each seed trained within 5 minutes
-#: One of the NEE authors' choices (nee_lite.engines.paper_engine), switched alone on
-#: SELECTION_SORT: model changes, and whether the budget becomes theirs (Noam).
-SWITCHES = {
-    "depth": ({"encoder_layers": 6, "decoder_layers": 6}, False),
-    "score": ({"score": "mlp-symmetric"}, False),
-    "residual": ({"norm": "paper"}, False),
-    "dropout": ({"dropout": 0.1}, False),
-    "shared-qkv": ({"shared_qkv": True}, False),
-    "noam": ({}, True),
-}
 
 
 def architectures(args) -> list[tuple[dict, object, object]]:
@@ -91,20 +86,14 @@ def architectures(args) -> list[tuple[dict, object, object]]:
         )
 
     if args.switch:
-        found = []
-        for name in args.switch:
-            changes, noam = SWITCHES[name]
-            budget = (
-                (lambda seed: replace(paper_budget(steps), seed=seed)) if noam else book
+        return [
+            (
+                {"engine": "book", "switch": name},
+                switched(name, 0, steps)[0],
+                lambda seed, name=name: switched(name, seed, steps)[1],
             )
-            found.append(
-                (
-                    {"engine": "book", "switch": name},
-                    replace(SELECTION_SORT.model, **changes),
-                    budget,
-                )
-            )
-        return found
+            for name in args.switch
+        ]
     return [
         (
             {"engine": "book"},

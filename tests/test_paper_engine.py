@@ -149,3 +149,27 @@ def test_a_short_training_run_lowers_the_loss():
     )
     losses = [row["loss"] for row in result.history]
     assert losses[-1] < 0.8 * losses[0], losses
+
+
+def test_the_reproduce_entry_trains_the_paper_engine_and_the_one_switch_ablation(
+    tmp_path,
+):
+    """``nee-lite reproduce --tasks paper-engine`` (quick): the authors' engine and the
+    book's engine with one of their choices switched, each its own rows over seeds."""
+    from nee_lite.tasks.comparisons import (
+        ABLATION,
+        paper_engine_rows,
+        paper_engine_table,
+    )
+    from nee_lite.tasks.runs import ReproduceOptions
+
+    table = paper_engine_table(
+        ReproduceOptions(checkpoints=tmp_path, quick=True, progress=False, seeds=(2,))
+    )
+    assert {row["variant"] for row in table["rows"]} == {
+        "paper engine",
+        f"book engine + {ABLATION[0]}",
+    }
+    assert [run.get("switch") for run in table["runs"]] == [None, ABLATION[0]]
+    assert all(row["seeds"] == 1 and row["size"] == 8 for row in table["rows"])
+    assert paper_engine_rows(table["runs"]) == table["rows"]

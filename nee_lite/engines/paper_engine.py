@@ -9,11 +9,21 @@ section "Architecture as the authors coded it"). Benchmark
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ..core.training import Recipe, TrainConfig
 from .lists import SortData
 from .nee import NEEConfig
+from .selection_sort import SELECTION_SORT
 
-__all__ = ["PAPER_ENGINE", "PAPER_STEPS", "PAPER_WARMUP", "paper_budget"]
+__all__ = [
+    "PAPER_ENGINE",
+    "PAPER_STEPS",
+    "PAPER_WARMUP",
+    "SWITCHES",
+    "paper_budget",
+    "switched",
+]
 
 #: The authors' budget: 24,000 lists x 100 epochs in batches of 64 (nee-facts,
 #: "Training": "24,000 training lists of length 8 ... 100 epochs", "batch 64").
@@ -80,3 +90,29 @@ PAPER_ENGINE = Recipe(
     data=SortData(),
     mask_steps=300,
 )
+
+
+#: One of the authors' choices, switched alone on the book's ``SELECTION_SORT``: the
+#: model's changes, and whether the budget becomes theirs (Noam, at the book's steps).
+SWITCHES = {
+    "depth": ({"encoder_layers": 6, "decoder_layers": 6}, False),
+    "score": ({"score": "mlp-symmetric"}, False),
+    "residual": ({"norm": "paper"}, False),
+    "dropout": ({"dropout": 0.1}, False),
+    "shared-qkv": ({"shared_qkv": True}, False),
+    "noam": ({}, True),
+}
+
+
+def switched(name: str, seed: int, steps: int | None = None):
+    """``SELECTION_SORT``'s model and budget (``steps``: default the recipe's) with the
+    one choice ``name`` of :data:`SWITCHES` switched: ``(NEEConfig, TrainConfig)``."""
+    changes, noam = SWITCHES[name]
+    steps = steps or SELECTION_SORT.train.steps
+    book = SELECTION_SORT.train
+    budget = (
+        paper_budget(steps)
+        if noam
+        else replace(book, steps=steps, warmup_steps=min(book.warmup_steps, steps))
+    )
+    return replace(SELECTION_SORT.model, **changes), replace(budget, seed=seed)

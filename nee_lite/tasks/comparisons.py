@@ -16,13 +16,14 @@ from dataclasses import replace
 
 from ..core.checkpoints import checkpoint_path, load_model
 from ..engines.lists import family_table
-from ..engines.paper_engine import PAPER_ENGINE, paper_budget
+from ..engines.paper_engine import PAPER_ENGINE, paper_budget, switched
 from ..engines.selection_sort import train_selection_sort_nee
 from ..graphs import clrs_graphs, gnn
 from ..results.store import summarize_seeds
 from .runs import QUICK_STEPS, ReproduceOptions
 
 __all__ = [
+    "ABLATION",
     "PAPER_LENGTHS",
     "PAPER_LISTS",
     "paper_engine_runs",
@@ -40,19 +41,32 @@ __all__ = [
 PAPER_LENGTHS, PAPER_LISTS = (8, 25, 50, 100, 200, 500), [100, 50, 20, 10, 5, 1]
 
 
-def paper_engine_runs(seeds, steps: int, lengths, lists, progress: bool) -> list[dict]:
-    """``PAPER_ENGINE`` trained from scratch per seed (``steps`` steps of the authors'
-    schedule) and tested on every list family; one run per seed."""
+#: The one-switch ablation (chapter "Conditional masking"): the switches run, and its
+#: lengths and lists per family.
+ABLATION = ("score", "residual", "dropout", "noam", "depth")
+ABLATION_LENGTHS, ABLATION_LISTS = (8, 100, 200), 50
+
+
+def paper_engine_runs(
+    seeds, steps: int, lengths, lists, progress: bool, switch: str | None = None
+) -> list[dict]:
+    """``PAPER_ENGINE`` (or, with ``switch``, ``SELECTION_SORT`` with that one of the
+    authors' choices) trained from scratch per seed (``steps`` steps) and tested on
+    every list family; one run per seed."""
     runs = []
     for seed in seeds:
+        model_config, budget = (
+            switched(switch, seed, steps)
+            if switch
+            else (PAPER_ENGINE.model, replace(paper_budget(steps), seed=seed))
+        )
         model, engine, mask = train_selection_sort_nee(
-            PAPER_ENGINE.model,
-            replace(paper_budget(steps), seed=seed),
-            progress=progress,
+            model_config, budget, progress=progress
         )
         runs.append(
             {
                 "seed": seed,
+                **({"switch": switch} if switch else {}),
                 "train_cpu_seconds": round(engine.cpu_time_s + mask.cpu_time_s, 1),
                 "accuracy": family_table(model, lengths, lists),
             }
@@ -61,11 +75,14 @@ def paper_engine_runs(seeds, steps: int, lengths, lists, progress: bool) -> list
 
 
 def paper_engine_rows(runs: list[dict]) -> list[dict]:
-    """Mean and minimum over seeds per family and length, under the row keys."""
+    """Mean and minimum over seeds per engine, family and length, under the row keys:
+    variant ``"paper engine"``, or ``"book engine + <switch>"`` for the ablation."""
     flat = [
         {
             "task": "selection-sort",
-            "variant": "paper engine",
+            "variant": f"book engine + {run['switch']}"
+            if run.get("switch")
+            else "paper engine",
             "family": row["family"],
             "size": row["length"],
             "seed": run["seed"],
@@ -81,11 +98,22 @@ def paper_engine_rows(runs: list[dict]) -> list[dict]:
 def paper_engine_table(run: ReproduceOptions) -> dict:
     """Chapter "Conditional masking": the NEE authors' engine (6 + 6 layers, MLP
     score, their residual, dropout, Noam), every seed of ``--seeds``, on the six list
-    families (the record: ``benchmarks/selection_sort_seeds.py --engine paper``)."""
+    families (the record: ``benchmarks/selection_sort_seeds.py --engine paper``); then
+    the ablation: the book's engine with each of :data:`ABLATION` switched alone, the
+    same seeds (the record: ``benchmarks/selection_sort_switches.json``)."""
     steps = QUICK_STEPS if run.quick else PAPER_ENGINE.train.steps
     lengths, lists = ((8,), 5) if run.quick else (PAPER_LENGTHS, PAPER_LISTS)
     seeds = run.seeds[:1] if run.quick else run.seeds
     runs = paper_engine_runs(seeds, steps, lengths, lists, run.progress)
+    for switch in ABLATION[:1] if run.quick else ABLATION:
+        runs += paper_engine_runs(
+            seeds,
+            QUICK_STEPS if run.quick else None,
+            (8,) if run.quick else ABLATION_LENGTHS,
+            5 if run.quick else ABLATION_LISTS,
+            run.progress,
+            switch,
+        )
     return {"rows": paper_engine_rows(runs), "trained": True, "runs": runs}
 
 

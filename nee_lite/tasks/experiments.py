@@ -510,7 +510,8 @@ EXPERIMENTS = {
         Experiment(
             "paper-engine",
             "the NEE authors' own engine (6 + 6 layers, MLP score, their residual, "
-            "dropout, Noam) on six list families, every seed's own engine",
+            "dropout, Noam) on six list families, and the book's engine with one of "
+            "their choices switched at a time, every seed's own engine",
             "conditional_masking",
             paper_engine_table,
         ),
