@@ -431,3 +431,15 @@ def test_held_out_pairs_are_about_one_in_ten_unseen_in_either_order(operation, b
     held = set(map(tuple, split.test.tolist()))
     unseen = sum(pair[::-1] in held for pair in held) / len(held)
     assert 0.08 < unseen < 0.13
+
+
+def test_a_chapter_prints_its_table_1_rows_with_items_and_bound():
+    from nee_lite.results.tables import table_1_lines
+
+    text = table_1_lines(table_1_entry(), "prim").splitlines()
+    assert text[0].startswith("Minimum spanning tree over 5 seeds") and len(text) == 6
+    bound = 100 * error_bound_95(30, 1000)
+    assert text[1] == (
+        f"  1,000 graphs of  25: exact  97.00 %, per element  99.90 %; whole-output "
+        f"error <= {bound:.2f} % (95 % bound)"
+    )

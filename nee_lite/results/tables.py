@@ -13,7 +13,13 @@ def _mean(values: list) -> float:
     return sum(values) / len(values)
 
 
-__all__ = ["TABLE_1_NAMES", "table_1_html", "table_1_times_html", "table_2_html"]
+__all__ = [
+    "TABLE_1_NAMES",
+    "table_1_html",
+    "table_1_lines",
+    "table_1_times_html",
+    "table_2_html",
+]
 
 
 TABLE_1_NAMES = {
@@ -105,6 +111,29 @@ def table_1_html(entry: dict) -> str:
         "paper)"
     )
     return _html_table(("Task", "", *sizes), body, caption)
+
+
+def table_1_lines(entry: dict, task: str) -> str:
+    """``task``'s rows of the ``table-1`` entry as text, one line per size: exact match
+    and per element (the minimum over seeds), the items per seed, and the 95 % bound
+    on the worst seed's whole-output error rate (what a chapter prints under its own
+    table)."""
+    rows = sorted(
+        (row for row in entry["rows"] if row["task"] == task), key=lambda r: r["size"]
+    )
+    unit = "graphs of" if task in ("dijkstra", "prim") else "lists of"
+    lines = [
+        f"{TABLE_1_NAMES[task]} over {len(entry['seeds'])} seeds, each its own engines "
+        f"(Table 1 in the appendix): the worst seed"
+    ]
+    for row in rows:
+        lines.append(
+            f"  {row['items']:,} {unit} {row['size']:>3}: exact "
+            f"{100 * row['exact_match_min']:6.2f} %, per element "
+            f"{100 * row['per_element_min']:6.2f} %; whole-output error "
+            f"<= {100 * row['exact_match_error_bound_95']:.2f} % (95 % bound)"
+        )
+    return "\n".join(lines)
 
 
 def table_1_times_html(entry: dict) -> str:
