@@ -82,6 +82,8 @@ def stale(record: dict, earlier: bool, shipped: dict) -> str | None:
             if record.get("identical_to_shipped")
             else None
         )
+    if record.get("identical_to_shipped") is False:
+        return None  # a retrain that says it is not the shipped file (another CPU kind)
     if record["sha256"] != shipped[name]:
         return (
             f"{record['sha256'][:8]}... is not the shipped {name}.pt "
@@ -119,6 +121,13 @@ def test_the_check_catches_a_stale_hash_and_accepts_a_marked_one():
     [(_, record, earlier)] = list(named_hashes(entry, "entry"))
     assert stale(record, earlier, shipped) is None
     assert stale({**old, "sha256": shipped["merge-sort"]}, False, shipped) is None
+    # seed 0 retrained on another CPU kind: a different file that says so
+    assert stale({**old, "identical_to_shipped": False}, False, shipped) is None
+    assert "is not the shipped" in stale(
+        {key: value for key, value in old.items() if key != "identical_to_shipped"},
+        False,
+        shipped,
+    )
     seed_3 = {"path": "data/reproduced/table-1/seed-3/add.pt", "sha256": "1" * 64}
     assert stale(seed_3, False, shipped) is None
     assert "another seed" in stale(
