@@ -134,7 +134,7 @@ def test_ours_come_from_the_file_and_missing_entries_say_so():
         hundred["ours"]["mean"] == pytest.approx(0.994)
         and hundred["ours"]["scope"] == "min of 5 seeds"
     )
-    bound = hundred["ours"]["error_bound_95"]  # 30 errors in 1,000: at most 4.0 %
+    bound = hundred["ours"]["error_bound_95"]  # 30 errors in 1,000: at most 4.05 %
     assert hundred["ours"]["items"] == 1000 and 0.03 < bound < 0.045
     assert f"error ≤ {100 * bound:.2f} % (95 % bound, 1,000 items)" in render_html(
         scorecard(fake_results())
@@ -391,6 +391,8 @@ def test_the_headline_table_names_real_lines_and_links_every_chapter(tmp_path):
     assert (
         "100.0 (mean 100.0)" not in html and "97.0 (mean 99.4)" in html
     )  # min over seeds, mean beside it
+    # a Table 1 row says the items behind it and the bound they support
+    assert "min of 5 seeds; 1,000 items each, error ≤ 4.05 % (95 % bound)" in html
 
 
 def test_size_series_draws_each_headline_claim_against_the_size_tested():

@@ -401,6 +401,16 @@ def _html_table_start(head) -> list[str]:
     ]
 
 
+def _of(ours: dict) -> str:
+    """What a headline number stands for, with the items behind it and the 95 % bound
+    on the error rate they support where the row has one."""
+    scope = ours.get("scope", "")
+    if ours.get("error_bound_95") is None:
+        return scope
+    bound = _percent(ours["error_bound_95"])
+    return f"{scope}; {ours['items']:,} items each, error ≤ {bound} (95 % bound)"
+
+
 def headline_html(rows: list[dict], numbered: bool = False) -> str:
     """:func:`headline`'s rows as the scorecard's HTML table: the sentence, its chapter
     (a link), ours per element and as whole-output exact match (over seeds: the minimum,
@@ -437,7 +447,7 @@ def headline_html(rows: list[dict], numbered: bool = False) -> str:
             )
             if "exact_match" in ours
             else escape(ours["status"]),
-            escape(ours.get("scope", "")),
+            escape(_of(ours)),
             escape(paper),
         )
         if numbered:
