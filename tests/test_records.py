@@ -244,3 +244,20 @@ def test_old_rows_migrate_to_the_one_shape():
         "exact_match",
         "per_element_predecessor",
     }
+
+
+def test_where_run_says_kind_threads_date_and_version_in_words():
+    from nee_lite.results.store import where_run
+
+    env = {
+        "cpu_kind": "AMD EPYC, AVX2",
+        "device_name": "AMD EPYC (2 cores)",
+        "threads": 1,
+        "date": "2026-12-06T10:00:00+00:00",
+        "git": {"commit": "0123456789abcdef"},
+    }
+    assert where_run(env) == "AMD EPYC, AVX2, 1 thread, 2026-12-06"
+    assert where_run(env, version=True).endswith(", code 01234567")
+    older = {"device_name": "Some CPU", "threads": 2}  # a record before the CPU kind
+    assert where_run(older) == "Some CPU, 2 threads"
+    assert where_run().count(",") >= 2  # this machine, now

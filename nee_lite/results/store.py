@@ -32,6 +32,7 @@ __all__ = [
     "write_json",
     "cpu_environment",
     "benchmark_environment",
+    "where_run",
     "checkpoint_hashes",
     "summarize_seeds",
     "ROW_SCHEMA",
@@ -107,6 +108,21 @@ def benchmark_environment(device: torch.device | str = "cpu") -> dict:
         **_machine(torch.device(device)),
         "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
     }
+
+
+def where_run(env: dict | None = None, version: bool = False) -> str:
+    """Where a record (its ``environment``, or a card) ran, in words: the CPU kind (a
+    record older than that field: the CPU's model), threads and date where given, and
+    with ``version`` the code's commit. ``None``: this machine, now."""
+    env = env if env is not None else benchmark_environment()
+    parts = [env.get("cpu_kind") or env.get("device_name") or env.get("device", "?")]
+    if "threads" in env:
+        parts.append(f"{env['threads']} thread" + ("s" if env["threads"] != 1 else ""))
+    if env.get("date"):
+        parts.append(str(env["date"])[:10])
+    if version and env.get("git", {}).get("commit"):
+        parts.append(f"code {str(env['git']['commit'])[:8]}")
+    return ", ".join(parts)
 
 
 def cpu_environment() -> dict:
