@@ -67,7 +67,7 @@ def paper_budget(steps: int) -> TrainConfig:
 #:   dropout, linear to one logit" (the dropout rate is not given; we use the model's);
 #: * :func:`paper_budget`: "Adam (0.9, 0.98, eps 1e-9), Noam schedule with 4000
 #:   warm-up steps, batch 64", cut from their 37,500 steps to 5,500 (15 %; warm-up
-#:   587): what 15 CPU minutes per seed allow here at about 0.15 s a step (the
+#:   587): what 15 CPU minutes per seed allow here (690 to 753 CPU s a seed; the
 #:   record, ``data/benchmarks/paper_engine_seeds.json``, has each seed's seconds).
 #:
 #: Not the authors': the data (the book's :class:`~nee_lite.engines.lists.SortData`,
